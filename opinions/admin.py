@@ -1,0 +1,102 @@
+"""Admin: every model with its history. Lifecycle fields are read-only here: status, due dates and decisions
+change only through services (design.md rules 1, 2)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Attachment, CalendarDay, Case, CaseItem, Evaluation, Extension, Meeting, Report, RuleSet
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ItemInline(ReadOnlyInline):
+    model = CaseItem
+    fields = ["number", "heading", "status", "responsible_body"]
+
+
+class ReportInline(ReadOnlyInline):
+    model = Report
+    fields = ["kind", "title", "submitted_at", "review_outcome"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "term", "session", "start_date", "end_date"]
+    list_filter = ["kind", "term"]
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "lead_body", "status", "due_date", "is_public"]
+    list_filter = ["status", "kind", "lead_body", "supervising_committee", "is_public"]
+    search_fields = ["title", "doc_number", "opinion_text", "external_ref"]
+    date_hierarchy = "issued_date"
+    readonly_fields = ["status", "is_public", "due_date", "original_due_date", "due_basis", "issued_date",
+                       "received_date", "submitted_date", "closed_date", "deadline_rule", "created_by", "created_at"]
+    autocomplete_fields = ["lead_body", "co_bodies", "drafting_committee", "supervising_committee",
+                           "consulted_committee"]
+    inlines = [ItemInline, ReportInline]
+
+
+@admin.register(CaseItem)
+class CaseItemAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "number", "heading", "status", "responsible_body"]
+    list_filter = ["status", "kind"]
+    search_fields = ["heading", "text"]
+    readonly_fields = ["case", "number", "status"]
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "case", "kind", "submitted_at", "review_outcome"]
+    list_filter = ["kind", "review_outcome"]
+    readonly_fields = ["case", "kind", "submitted_by", "submitted_at"]
+
+
+@admin.register(Extension)
+class ExtensionAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "requested_date", "previous_due_date", "decision", "decided_by"]
+    list_filter = ["decision"]
+    readonly_fields = ["case", "requested_date", "previous_due_date", "requested_by", "requested_at"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "meeting", "satisfied", "basically_satisfied", "dissatisfied", "result"]
+    list_filter = ["result"]
+    readonly_fields = ["case", "entitled_to_vote", "satisfied", "basically_satisfied", "dissatisfied",
+                       "recorded_by", "recorded_at"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "case", "item", "report", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["case", "item", "report", "file", "original_name", "content_type", "size", "uploaded_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(SimpleHistoryAdmin):
+    list_display = ["case_kind", "jurisdiction", "deadline_rule", "anchor_event", "roll_forward",
+                    "extension_approver", "consultation_required"]
+    list_filter = ["jurisdiction"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "is_workday", "note", "source"]
+    list_filter = ["is_workday", "source"]
+    date_hierarchy = "date"
+    search_fields = ["note"]

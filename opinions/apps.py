@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpinionsConfig(AppConfig):
+    name = "opinions"
+    verbose_name = _("Opinions and follow-up")

@@ -1,0 +1,132 @@
+"""Choices with translated labels. Workflow values come from the pure workflow module, labels live here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import Action, CaseStatus, ItemAction, ItemStatus
+
+CASE_STATUS_LABELS = {
+    CaseStatus.DRAFT: _("Draft"),
+    CaseStatus.ISSUED: _("Issued"),
+    CaseStatus.IN_PROGRESS: _("In progress"),
+    CaseStatus.IN_CONSULTATION: _("In consultation"),
+    CaseStatus.SUBMITTED: _("Report submitted"),
+    CaseStatus.ACCEPTED: _("Report accepted"),
+    CaseStatus.CLOSED: _("Closed"),
+    CaseStatus.WITHDRAWN: _("Withdrawn"),
+}
+CASE_STATUS_CHOICES = [(status.value, CASE_STATUS_LABELS[status]) for status in CaseStatus]
+
+ITEM_STATUS_LABELS = {
+    ItemStatus.NOT_STARTED: _("Not started"),
+    ItemStatus.IN_PROGRESS: _("In progress"),
+    ItemStatus.DONE: _("Done, awaiting verification"),
+    ItemStatus.CLOSED: _("Verified and closed"),
+    ItemStatus.CARRIED_OVER: _("Carried over"),
+}
+ITEM_STATUS_CHOICES = [(status.value, ITEM_STATUS_LABELS[status]) for status in ItemStatus]
+
+
+class CaseKind(models.TextChoices):
+    SPECIAL_WORK_REPORT = "special_work_report", _("Opinion on a special work report")
+    PLAN_EXECUTION = "plan_execution", _("Opinion on plan execution")
+    BUDGET_EXECUTION = "budget_execution", _("Opinion on budget, final accounts or audit work report")
+    LAW_ENFORCEMENT_INSPECTION = "law_enforcement_inspection", _("Opinion on a law-enforcement inspection")
+    SPECIAL_INQUIRY = "special_inquiry", _("Special inquiry follow-up")
+    WORK_APPRAISAL = "work_appraisal", _("Work appraisal opinion")
+    AUDIT_RECTIFICATION = "audit_rectification", _("Audit rectification")
+    MOTION = "motion", _("Deputies' motion")
+    DECISION = "decision", _("Resolution or decision execution")
+
+
+class MeetingKind(models.TextChoices):
+    SC_MEETING = "sc_meeting", _("Standing Committee meeting")
+    COUNCIL_OF_CHAIRPERSONS = "council", _("Council of Chairpersons meeting")
+
+
+class ReportType(models.TextChoices):
+    WRITTEN_REPORT = "written_report", _("Written report")
+    RECTIFICATION_REPORT = "rectification_report", _("Written rectification report")
+    HANDLING_REPORT = "handling_report", _("Report on study and handling")
+    SPECIAL_REPORT = "special_report", _("Special report")
+
+
+class ReportKind(models.TextChoices):
+    CONSULTATION_DRAFT = "consultation_draft", _("Draft for consultation")
+    INTERIM = "interim", _("Interim report")
+    FINAL = "final", _("Final report")
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    COMMENTED = "commented", _("Commented")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class ItemKind(models.TextChoices):
+    OPINION = "opinion", _("Opinion point")
+    PROBLEM = "problem", _("Problem found")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    AUDIT_PROBLEM = "audit_problem", _("Audit problem")
+    REQUIREMENT = "requirement", _("Meeting requirement")
+
+
+class ExtensionDecision(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class EvaluationResult(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class AnchorEvent(models.TextChoices):
+    ISSUE = "issue", _("Issue date")
+    RECEIPT = "receipt", _("Receipt date")
+    MEETING = "meeting", _("End of the meeting")
+
+
+class ExtensionApproverChoice(models.TextChoices):
+    LEADER = "leader", _("Council of Chairpersons")
+    STAFF = "staff", _("Supervising committee")
+
+
+class CalendarSource(models.TextChoices):
+    PACKAGE = "chinese-calendar", _("chinese-calendar package")
+    ADMIN = "admin", _("Entered by an administrator")
+    DEMO = "demo", _("Demo only: weekends, no holidays")
+
+
+ACTION_LABELS = {
+    Action.EDIT_DRAFT: _("Edit draft"),
+    Action.ISSUE: _("Issue"),
+    Action.WITHDRAW: _("Withdraw"),
+    Action.ACKNOWLEDGE: _("Acknowledge receipt"),
+    Action.SUBMIT_CONSULTATION_DRAFT: _("Submit draft for consultation"),
+    Action.COMMENT_CONSULTATION: _("Comment on consultation draft"),
+    Action.SUBMIT_INTERIM_REPORT: _("Submit interim report"),
+    Action.SUBMIT_REPORT: _("Submit report"),
+    Action.RETURN_REPORT: _("Return report"),
+    Action.ACCEPT_REPORT: _("Accept report"),
+    Action.EVALUATE_SATISFIED: _("Record evaluation: satisfied"),
+    Action.EVALUATE_BASICALLY_SATISFIED: _("Record evaluation: basically satisfied"),
+    Action.EVALUATE_DISSATISFIED: _("Record evaluation: dissatisfied"),
+    Action.REQUEST_EXTENSION: _("Request extension"),
+    Action.DECIDE_EXTENSION: _("Decide extension"),
+    Action.CLOSE: _("Close case"),
+    Action.REOPEN: _("Reopen"),
+    Action.PUBLISH: _("Publish"),
+}
+
+ITEM_ACTION_LABELS = {
+    ItemAction.REPORT_PROGRESS: _("Report progress"),
+    ItemAction.MARK_DONE: _("Mark done"),
+    ItemAction.VERIFY: _("Verify and close item"),
+    ItemAction.SEND_BACK: _("Send item back"),
+    ItemAction.CARRY_OVER: _("Carry over"),
+}

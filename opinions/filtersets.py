@@ -1,0 +1,57 @@
+"""One FilterSet for the case list, shared by the HTML list and the API (design.md rule 7)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Body, Committee
+
+from . import choices
+from .models import Case, Meeting
+from .selectors import overdue_q, today
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=choices.CASE_STATUS_CHOICES)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=choices.CaseKind.choices)
+    body = django_filters.ModelChoiceFilter(label=_("Body"), queryset=Body.objects.all(), method="filter_body")
+    committee = django_filters.ModelChoiceFilter(label=_("Committee"), queryset=Committee.objects.all(),
+                                                 method="filter_committee")
+    meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())
+    year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "kind", "body", "committee", "meeting", "year", "overdue"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        in_items = Q(items__heading__icontains=value) | Q(items__text__icontains=value)
+        matching = Case.objects.filter(
+            Q(title__icontains=value) | Q(doc_number__icontains=value) | Q(opinion_text__icontains=value) | in_items
+        ).values("pk")
+        return queryset.filter(pk__in=matching)
+
+    def filter_body(self, queryset, name, body):
+        co_handled = Case.co_bodies.through.objects.filter(body=body).values("case_id")
+        return queryset.filter(Q(lead_body=body) | Q(pk__in=co_handled))
+
+    def filter_committee(self, queryset, name, committee):
+        return queryset.filter(
+            Q(drafting_committee=committee) | Q(supervising_committee=committee) | Q(consulted_committee=committee)
+        )
+
+    def filter_year(self, queryset, name, year):
+        return queryset.filter(
+            Q(meeting__start_date__year=year) | Q(meeting__isnull=True, issued_date__year=year)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = overdue_q(today())
+        return queryset.filter(condition) if value else queryset.exclude(condition)

@@ -1,0 +1,330 @@
+"""Cases from issue to closure (domain.md §4–§6).
+
+Writes go through opinions.services; nothing here enforces business rules beyond integrity constraints.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Body, Committee
+
+from . import choices
+from .deadlines import zh_number
+from .workflow import CaseStatus, ItemStatus
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Meeting(models.Model):
+    """A Standing Committee meeting (常委会会议) or a Council of Chairpersons meeting (主任会议)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=choices.MeetingKind.choices,
+                            default=choices.MeetingKind.SC_MEETING)
+    term = models.PositiveSmallIntegerField(_("term"), help_text=_("届, e.g. 14"))
+    session = models.PositiveSmallIntegerField(_("session"), help_text=_("次, e.g. 15"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "term", "session"], name="unique_meeting_number"),
+            models.CheckConstraint(name="meeting_ends_after_start",
+                                   condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))),
+        ]
+
+    def __str__(self):
+        return self.title()
+
+    def title(self, lang: str = "zh") -> str:
+        """"市十四届人大常委会第十五次会议", as the bulletins write it."""
+        if lang == "en":
+            body = "Standing Committee" if self.kind == choices.MeetingKind.SC_MEETING else "Council of Chairpersons"
+            return f"{self.term}th {body}, session {self.session}"
+        body = "人大常委会" if self.kind == choices.MeetingKind.SC_MEETING else "人大常委会主任会议"
+        return f"市{zh_number(self.term)}届{body}第{zh_number(self.session)}次会议"
+
+    @property
+    def last_date(self):
+        return self.end_date or self.start_date
+
+
+class RuleSet(models.Model):
+    """Follow-up rules per jurisdiction and case kind, as data (domain.md §6): editable without a release."""
+
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=50, default="河南省")
+    case_kind = models.CharField(_("case kind"), max_length=40, choices=choices.CaseKind.choices)
+    deadline_rule = models.CharField(
+        _("default deadline rule"), max_length=40, blank=True,
+        help_text=_("months:3, days:10, workdays:10, date:2024-12-31, year_end or next_session; empty = set per case"),
+    )
+    anchor_event = models.CharField(_("anchor event"), max_length=20, choices=choices.AnchorEvent.choices,
+                                    default=choices.AnchorEvent.RECEIPT)
+    roll_forward = models.BooleanField(_("roll a rest-day deadline forward to the next working day"), default=True)
+    extension_approver = models.CharField(_("extension approver"), max_length=20,
+                                          choices=choices.ExtensionApproverChoice.choices,
+                                          default=choices.ExtensionApproverChoice.LEADER)
+    consultation_required = models.BooleanField(_("consultation before the report"), default=False)
+    handover_days = models.PositiveSmallIntegerField(_("handover within days after the meeting"), default=10)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        ordering = ["jurisdiction", "case_kind"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "case_kind"], name="unique_rule_set")]
+
+    def __str__(self):
+        return f"{self.jurisdiction} · {self.get_case_kind_display()}"
+
+    def clean(self):
+        from .rules import validate_rule_text
+
+        validate_rule_text(self.deadline_rule, field="deadline_rule")
+
+
+class CalendarDay(models.Model):
+    """One day of the working-day calendar. Seeded from chinese-calendar; the State Council's next-year schedule
+    (published each November/December) is entered here by an administrator."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=50, blank=True, help_text=_("holiday name or 调休"))
+    source = models.CharField(_("source"), max_length=20, choices=choices.CalendarSource.choices,
+                              default=choices.CalendarSource.ADMIN)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'workday' if self.is_workday else 'rest day'}"
+
+
+class Case(models.Model):
+    """A deliberation opinion (审议意见) or a similar follow-up, handed to a body with a deadline."""
+
+    kind = models.CharField(_("kind"), max_length=40, choices=choices.CaseKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    doc_number = models.CharField(_("document number"), max_length=50, blank=True)
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="cases")
+    source_report_title = models.CharField(_("report heard"), max_length=300, blank=True)
+    reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
+    reporter_position = models.CharField(_("reporter's position"), max_length=100, blank=True)
+    lead_body = models.ForeignKey(Body, verbose_name=_("lead body"), on_delete=models.PROTECT,
+                                  related_name="lead_cases")
+    co_bodies = models.ManyToManyField(Body, verbose_name=_("co-handling bodies"), blank=True,
+                                       related_name="co_cases")
+    drafting_committee = models.ForeignKey(Committee, verbose_name=_("drafting committee"), null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="drafted_cases")
+    supervising_committee = models.ForeignKey(Committee, verbose_name=_("supervising committee"), null=True,
+                                              blank=True, on_delete=models.PROTECT, related_name="supervised_cases")
+    consulted_committee = models.ForeignKey(Committee, verbose_name=_("consulted committee"), null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="consulted_cases")
+    deadline_rule = models.CharField(_("deadline rule"), max_length=40, blank=True)
+    deadline_rule_reason = models.CharField(
+        _("reason for the deadline rule"), max_length=300, blank=True,
+        help_text=_("Required when the rule differs from the rule set, e.g. the time limit stated in the opinion."),
+    )
+    deadline_quote = models.TextField(_("deadline as written in the opinion"), blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    original_due_date = models.DateField(_("original due date"), null=True, blank=True)
+    due_basis = models.JSONField(_("how the due date was computed"), null=True, blank=True, editable=False)
+    report_type = models.CharField(_("report required"), max_length=30, choices=choices.ReportType.choices,
+                                   blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=choices.CASE_STATUS_CHOICES,
+                              default=CaseStatus.DRAFT, editable=False, db_index=True)
+    is_public = models.BooleanField(_("published"), default=False, editable=False)
+    opinion_text = models.TextField(_("full text of the opinion"), blank=True)
+    issued_date = models.DateField(_("issued on"), null=True, blank=True)
+    received_date = models.DateField(_("received on"), null=True, blank=True)
+    submitted_date = models.DateField(_("final report first submitted on"), null=True, blank=True, editable=False)
+    closed_date = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    source_note = models.CharField(_("source"), max_length=300, blank=True)
+    external_ref = models.CharField(
+        _("external reference"), max_length=50, unique=True, null=True, blank=True,
+        help_text=_("A stable key from another system or a seed file, e.g. 2020-S15-01."),
+    )
+    created_by = models.ForeignKey(USER, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[co_bodies])
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["lead_body", "status"]), models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def year(self):
+        if self.meeting_id:
+            return self.meeting.start_date.year
+        return (self.issued_date or self.created_at.date()).year
+
+
+class CaseItem(models.Model):
+    """One numbered point of an opinion, problem or recommendation, tracked on its own (整改台账)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="items")
+    number = models.PositiveSmallIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=choices.ItemKind.choices,
+                            default=choices.ItemKind.OPINION)
+    heading = models.CharField(_("heading"), max_length=500)
+    text = models.TextField(_("text"), blank=True)
+    responsible_body = models.ForeignKey(
+        Body, verbose_name=_("responsible body"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="items", help_text=_("Only when not the lead body."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=choices.ITEM_STATUS_CHOICES,
+                              default=ItemStatus.NOT_STARTED, editable=False)
+    measures = models.TextField(_("measures taken"), blank=True)
+    progress_note = models.TextField(_("latest progress"), blank=True)
+    committee_note = models.TextField(_("committee's remark"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["case", "number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="unique_item_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.heading}"
+
+
+class Report(models.Model):
+    """A report of the body: a draft for consultation, an interim (phased) report or the final report."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=30, choices=choices.ReportKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    submitted_by = models.ForeignKey(USER, verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    review_outcome = models.CharField(_("review"), max_length=20, choices=choices.ReviewOutcome.choices,
+                                      default=choices.ReviewOutcome.PENDING, editable=False)
+    review_comment = models.TextField(_("review comments"), blank=True, editable=False)
+    reviewed_by = models.ForeignKey(USER, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["case", "submitted_at"]
+
+    def __str__(self):
+        return self.title
+
+
+def attachment_path(instance, filename):
+    return f"cases/{instance.case_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """Evidence or a report file. Immutable once uploaded: nothing is deleted (domain.md §5)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="attachments")
+    item = models.ForeignKey(CaseItem, verbose_name=_("item"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="attachments")
+    report = models.ForeignKey(Report, verbose_name=_("report"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(USER, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Extension(models.Model):
+    """An extension request (延期申请) and its decision. The original due date stays on the case."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="extensions")
+    requested_date = models.DateField(_("proposed due date"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(USER, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    previous_due_date = models.DateField(_("due date when requested"), null=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=choices.ExtensionDecision.choices,
+                                default=choices.ExtensionDecision.PENDING, editable=False)
+    decision_comment = models.TextField(_("decision comment"), blank=True, editable=False)
+    decided_by = models.ForeignKey(USER, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["case", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(decision="pending"),
+                                    name="one_pending_extension_per_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} → {self.requested_date}"
+
+
+class Evaluation(models.Model):
+    """A satisfaction evaluation (满意度测评) of the body's report at a Standing Committee meeting."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="evaluations")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="evaluations")
+    entitled_to_vote = models.PositiveSmallIntegerField(_("members entitled to vote"))
+    satisfied = models.PositiveSmallIntegerField(_("satisfied"))
+    basically_satisfied = models.PositiveSmallIntegerField(_("basically satisfied"))
+    dissatisfied = models.PositiveSmallIntegerField(_("dissatisfied"))
+    result = models.CharField(_("result"), max_length=30, choices=choices.EvaluationResult.choices, editable=False)
+    follow_up = models.TextField(_("follow-up required"), blank=True)
+    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["case", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="votes_within_entitled",
+                condition=Q(entitled_to_vote__gte=models.F("satisfied") + models.F("basically_satisfied")
+                            + models.F("dissatisfied")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_result_display()}"
+
+    @property
+    def votes_cast(self):
+        return self.satisfied + self.basically_satisfied + self.dissatisfied

@@ -1,0 +1,56 @@
+"""Who is what on one case. The pure workflow decides what each role may do; this module only says which
+roles a user holds relative to a case (design.md: can(user, action, case))."""
+
+from agencies.selectors import user_scope
+
+from . import workflow
+from .workflow import Role
+
+
+def case_roles(user, case) -> frozenset[Role]:
+    scope = user_scope(user)
+    roles = set()
+    case_committees = {case.drafting_committee_id, case.supervising_committee_id, case.consulted_committee_id}
+    # The general office (办公室) coordinates every case; other staff act on the cases of their committees.
+    if scope.office_staff or scope.staff_committee_ids & (case_committees - {None}):
+        roles.add(Role.STAFF)
+    if case.lead_body_id in scope.liaison_body_ids:
+        roles.add(Role.LIAISON)
+    if scope.liaison_body_ids and scope.liaison_body_ids & co_body_ids(case):
+        roles.add(Role.CO_LIAISON)
+    if scope.is_leader:
+        roles.add(Role.LEADER)
+    return frozenset(roles)
+
+
+def item_roles(user, item) -> frozenset[Role]:
+    """A co-handling body's liaison acts only on the items assigned to their body."""
+    roles = set(case_roles(user, item.case))
+    if Role.CO_LIAISON in roles and item.responsible_body_id not in user_scope(user).liaison_body_ids:
+        roles.discard(Role.CO_LIAISON)
+    return frozenset(roles)
+
+
+def co_body_ids(case) -> set[int]:
+    cached = getattr(case, "_co_body_ids", None)
+    if cached is None:
+        cached = case._co_body_ids = set(case.co_bodies.values_list("pk", flat=True))
+    return cached
+
+
+def can(user, action, case) -> bool:
+    from .rules import extension_approver_for
+
+    return workflow.is_allowed(action, case.status, case_roles(user, case),
+                               extension_approver=extension_approver_for(case))
+
+
+def available_actions(user, case) -> list:
+    from .rules import extension_approver_for
+
+    return workflow.available_actions(case.status, case_roles(user, case),
+                                      extension_approver=extension_approver_for(case))
+
+
+def can_create_cases(user) -> bool:
+    return user_scope(user).is_staff

@@ -1,0 +1,108 @@
+"""Glue between the database (rule sets, calendar, meetings) and the pure deadline engine."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from . import deadlines
+from .choices import MeetingKind
+from .errors import from_deadline_error
+from .models import CalendarDay, Meeting, RuleSet
+from .workflow import ExtensionApprover
+
+# How many calendar years past the anchor a computation may need (a 24-month rule plus roll-forward).
+CALENDAR_LOOKAHEAD_YEARS = 3
+
+
+def jurisdiction() -> str:
+    return getattr(settings, "NPC_JURISDICTION", "河南省")
+
+
+def rule_set_for(case_kind: str) -> RuleSet | None:
+    return RuleSet.objects.filter(jurisdiction=jurisdiction(), case_kind=case_kind).first()
+
+
+def extension_approver_for(case) -> ExtensionApprover:
+    cached = getattr(case, "_extension_approver", None)
+    if cached is None:
+        rule_set = rule_set_for(case.kind)
+        cached = ExtensionApprover(rule_set.extension_approver) if rule_set else ExtensionApprover.LEADER
+        case._extension_approver = cached
+    return cached
+
+
+def default_rule_text(case_kind: str) -> str:
+    rule_set = rule_set_for(case_kind)
+    return rule_set.deadline_rule if rule_set else ""
+
+
+def validate_rule_text(text: str, *, field: str = "deadline_rule") -> None:
+    if not text:
+        return
+    try:
+        deadlines.Rule.parse(text)
+    except deadlines.RuleSyntaxError as exc:
+        raise ValidationError({field: from_deadline_error(exc).message}) from exc
+
+
+def work_calendar(first_year: int, last_year: int) -> deadlines.WorkCalendar:
+    rows = CalendarDay.objects.filter(date__year__gte=first_year, date__year__lte=last_year)
+    days, notes = {}, {}
+    for day, is_workday, note in rows.values_list("date", "is_workday", "note"):
+        days[day] = is_workday
+        if note:
+            notes[day] = note
+    return deadlines.WorkCalendar(days, notes)
+
+
+def next_session_after(day: date) -> date | None:
+    meeting = (Meeting.objects.filter(kind=MeetingKind.SC_MEETING, start_date__gt=day)
+               .order_by("start_date").first())
+    return meeting.start_date if meeting else None
+
+
+def compute_due(rule_text: str, *, case_kind: str, anchor_event: str, anchor_date: date) -> deadlines.DueDate:
+    """Compute a due date the way the case kind's rule set says (roll-forward), or raise a DomainError."""
+    rule_set = rule_set_for(case_kind)
+    roll_forward = rule_set.roll_forward if rule_set else True
+    try:
+        rule = deadlines.Rule.parse(rule_text)
+        calendar = work_calendar(anchor_date.year, anchor_date.year + CALENDAR_LOOKAHEAD_YEARS)
+        return deadlines.compute_due(
+            rule, anchor_date, calendar=calendar, anchor_event=anchor_event, roll_forward=roll_forward,
+            next_session=next_session_after(anchor_date) if rule.kind == "next_session" else None,
+        )
+    except deadlines.DeadlineError as exc:
+        raise from_deadline_error(exc) from exc
+
+
+def extend_due(due: deadlines.DueDate, new_date: date, *, case_kind: str) -> deadlines.DueDate:
+    rule_set = rule_set_for(case_kind)
+    try:
+        calendar = work_calendar(new_date.year, new_date.year + 1)
+        return deadlines.extend(due, new_date, calendar=calendar,
+                                roll_forward=rule_set.roll_forward if rule_set else True)
+    except deadlines.DeadlineError as exc:
+        raise from_deadline_error(exc) from exc
+
+
+def explain_due(case, lang: str = "zh") -> str:
+    if not case.due_basis:
+        return ""
+    return deadlines.DueDate.from_dict(case.due_basis).explain(lang)
+
+
+def missing_calendar_years(years) -> list[int]:
+    """Years (of those asked) whose calendar is not complete — used to warn administrators early."""
+    missing = []
+    for year in years:
+        expected = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+        if CalendarDay.objects.filter(date__year=year).count() < expected:
+            missing.append(year)
+    return missing
+
+
+def describe_missing_calendar(year: int) -> str:
+    return _("The working-day calendar for %(year)s has not been entered yet.") % {"year": year}

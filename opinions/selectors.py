@@ -1,0 +1,150 @@
+"""Every non-trivial read (design.md rule 6: visibility is a queryset, so a hidden case is a 404, never a leak)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from agencies.selectors import user_scope
+
+from .models import Case, CaseItem, Evaluation, Extension, Report
+from .workflow import CaseStatus
+
+# Liaisons see a case once it has been handed to their body, never while it is drafted or after withdrawal.
+HIDDEN_FROM_BODIES = (CaseStatus.DRAFT, CaseStatus.WITHDRAWN)
+# "Overdue" is derived, never stored (design.md rule 3): not yet submitted and today is after the due date.
+NOT_YET_SUBMITTED = (CaseStatus.ISSUED, CaseStatus.IN_PROGRESS, CaseStatus.IN_CONSULTATION)
+DUE_SOON_DAYS = 14
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    scope = user_scope(user)
+    cases = Case.objects.all()
+    if scope.sees_all_cases:
+        return cases
+    if not scope.liaison_body_ids:
+        return cases.none()
+    co_handled = Case.co_bodies.through.objects.filter(body_id__in=scope.liaison_body_ids).values("case_id")
+    return cases.filter(Q(lead_body_id__in=scope.liaison_body_ids) | Q(pk__in=co_handled)).exclude(
+        status__in=HIDDEN_FROM_BODIES
+    )
+
+
+def case_list(user) -> QuerySet[Case]:
+    return cases_visible_to(user).select_related("lead_body", "meeting", "supervising_committee").annotate(
+        item_count=Count("items", distinct=True)
+    )
+
+
+def overdue_q(today: date) -> Q:
+    return Q(status__in=NOT_YET_SUBMITTED, due_date__lt=today)
+
+
+def rag(case: Case, today: date) -> str:
+    """Red (overdue) / amber (due within 14 days) / green, derived from the due date (domain.md §11)."""
+    if case.status not in NOT_YET_SUBMITTED or case.due_date is None:
+        return "none"
+    days = (case.due_date - today).days
+    if days < 0:
+        return "red"
+    if days <= DUE_SOON_DAYS:
+        return "amber"
+    return "green"
+
+
+def status_counts(cases: QuerySet[Case]) -> dict[str, int]:
+    return dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+# ---------------------------------------------------------------- timeline
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime
+    who: str
+    subject: str
+    event: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+HIDDEN_TIMELINE_FIELDS = {"due_basis", "created_at", "created_by", "id", "case"}
+
+
+def _display(record, field_name: str) -> str:
+    model_field = record.instance._meta.get_field(field_name)
+    value = getattr(record, field_name if not model_field.is_relation else f"{field_name}_id", None)
+    if value in (None, ""):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else str(value)
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _entries_for(history_qs, subject_of) -> list[TimelineEntry]:
+    entries = []
+    previous_by_object = {}
+    for record in history_qs.order_by("history_date", "history_id").select_related("history_user"):
+        previous = previous_by_object.get(record.id)
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in HIDDEN_TIMELINE_FIELDS:
+                    continue
+                model_field = record.instance._meta.get_field(change.field)
+                if model_field.many_to_many:
+                    names = lambda rows, f=model_field: ", ".join(  # noqa: E731
+                        str(row) for row in f.related_model.objects.filter(
+                            pk__in=[r[f.m2m_reverse_field_name()] for r in rows]))
+                    changes.append(Change(str(model_field.verbose_name), names(change.old) or "—",
+                                          names(change.new) or "—"))
+                    continue
+                changes.append(Change(str(model_field.verbose_name), _display(previous, change.field),
+                                      _display(record, change.field)))
+        previous_by_object[record.id] = record
+        entries.append(TimelineEntry(
+            when=record.history_date,
+            who=_user_label(record.history_user),
+            subject=subject_of(record),
+            event={"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+            reason=record.history_change_reason or "",
+            changes=changes,
+        ))
+    return entries
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.username
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Who did what, when and why, field by field, across the case and everything attached to it."""
+    entries = _entries_for(Case.history.filter(id=case.pk), lambda r: str(Case._meta.verbose_name))
+    entries += _entries_for(CaseItem.history.filter(case_id=case.pk), lambda r: f"#{r.number} {r.heading[:40]}")
+    entries += _entries_for(Report.history.filter(case_id=case.pk), lambda r: r.title[:60])
+    entries += _entries_for(Extension.history.filter(case_id=case.pk),
+                            lambda r: f"{Extension._meta.verbose_name} → {r.requested_date}")
+    entries += _entries_for(Evaluation.history.filter(case_id=case.pk), lambda r: str(Evaluation._meta.verbose_name))
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def today() -> date:
+    return timezone.localdate()

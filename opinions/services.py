@@ -1,0 +1,476 @@
+"""Every write to a case goes through here (design.md rules 1, 2, 8).
+
+Each service: keyword-only arguments, the acting user as `actor`, one transaction, the case row locked, the
+workflow table asked, the change and its history (actor + reason) written together. Refusals are DomainErrors.
+`at` lets staff record an event that happened earlier on paper (and the demo loader replay real dates); it
+defaults to now.
+"""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import deadlines, rules, voting, workflow
+from .choices import ExtensionDecision, ReportKind, ReviewOutcome
+from .errors import DomainError, InvalidInput, NotAllowed, from_transition_refused
+from .models import Case, CaseItem, Evaluation, Extension, Meeting, Report
+from .permissions import can_create_cases, case_roles, item_roles
+from .workflow import Action, CaseStatus, ItemAction
+
+DRAFT_FIELDS = {
+    "kind", "title", "doc_number", "meeting", "source_report_title", "reporter_name", "reporter_position",
+    "lead_body", "drafting_committee", "supervising_committee", "consulted_committee", "deadline_rule",
+    "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "source_note", "external_ref",
+}
+ITEM_FIELDS = {"number", "kind", "heading", "text", "responsible_body"}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def _local_date(at: datetime | None) -> date:
+    return timezone.localdate(_now(at))
+
+
+def _save(obj, *, actor, reason: str, at: datetime | None = None, fields=None):
+    """Save with history attributed to the actor and the reason (simple-history reads these attributes)."""
+    obj._history_user = actor
+    obj._change_reason = reason
+    if at is not None:
+        obj._history_date = at
+    if fields is not None and obj.pk:
+        obj.save(update_fields=fields)
+    else:
+        obj.save()
+
+
+def _locked(case: Case) -> Case:
+    """Re-read the case under a row lock so concurrent transitions serialize on it."""
+    return Case.objects.select_for_update().select_related("meeting").get(pk=case.pk)
+
+
+def _require(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(message, field=field)
+    return text
+
+
+def _check(case: Case, action: Action, actor) -> CaseStatus:
+    items = case.items.values_list("status", flat=True) if action in workflow.CLOSING_ACTIONS else ()
+    try:
+        return workflow.check(
+            action, case.status, case_roles(actor, case),
+            extension_approver=rules.extension_approver_for(case), item_statuses=list(items),
+        )
+    except workflow.TransitionRefused as exc:
+        raise from_transition_refused(exc) from exc
+
+
+def _transition(case: Case, action: Action, *, actor, reason: str, at=None, **changes) -> Case:
+    case.status = _check(case, action, actor)
+    for name, value in changes.items():
+        setattr(case, name, value)
+    _save(case, actor=actor, reason=reason, at=at)
+    return case
+
+
+def _apply_due(case: Case, due: deadlines.DueDate | None) -> None:
+    if due is None:
+        case.due_date = case.original_due_date = case.due_basis = None
+        return
+    case.due_date = due.due
+    case.original_due_date = due.original_due
+    case.due_basis = due.to_dict()
+
+
+def _compute_due(case: Case, anchor_event: str, anchor_date: date) -> deadlines.DueDate | None:
+    if not case.deadline_rule:
+        return None
+    return rules.compute_due(case.deadline_rule, case_kind=case.kind, anchor_event=anchor_event,
+                             anchor_date=anchor_date)
+
+
+def _validate_deadline_rule(kind: str, rule_text: str, reason: str) -> None:
+    if rule_text:
+        try:
+            deadlines.Rule.parse(rule_text)
+        except deadlines.RuleSyntaxError as exc:
+            raise InvalidInput(str(exc), field="deadline_rule", code="rule_syntax") from exc
+    default = rules.default_rule_text(kind)
+    if rule_text != default and not (reason or "").strip():
+        raise InvalidInput(
+            _("The deadline rule differs from the rule set (%(default)s): state the reason, e.g. the time limit "
+              "written in the opinion.") % {"default": default or _("none")},
+            field="deadline_rule_reason",
+        )
+
+
+# ---------------------------------------------------------------- drafts
+
+
+@transaction.atomic
+def case_create(*, actor, items=(), co_bodies=(), reason: str = "", **fields) -> Case:
+    """Create a draft (起草). `items` is a list of dicts with number/heading/text/kind/responsible_body."""
+    if not can_create_cases(actor):
+        raise NotAllowed(_("Only committee staff can create cases."))
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise InvalidInput(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    fields.setdefault("deadline_rule", rules.default_rule_text(fields.get("kind", "")))
+    _require(fields.get("title", ""), "title", _("A case needs a title."))
+    if not fields.get("lead_body"):
+        raise InvalidInput(_("A case needs a lead body."), field="lead_body")
+    _validate_deadline_rule(fields.get("kind", ""), fields["deadline_rule"], fields.get("deadline_rule_reason", ""))
+    case = Case(created_by=actor, status=CaseStatus.DRAFT, **fields)
+    _save(case, actor=actor, reason=reason or _("Draft created"))
+    if co_bodies:
+        case.co_bodies.set(co_bodies)
+    for number, item in enumerate(items, start=1):
+        _save(CaseItem(case=case, **{"number": number, **item}), actor=actor, reason=reason or _("Draft created"))
+    return case
+
+
+@transaction.atomic
+def case_update_draft(*, case: Case, actor, reason: str = "", co_bodies=None, **fields) -> Case:
+    case = _locked(case)
+    _check(case, Action.EDIT_DRAFT, actor)
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise InvalidInput(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(case, name, value)
+    _require(case.title, "title", _("A case needs a title."))
+    _validate_deadline_rule(case.kind, case.deadline_rule, case.deadline_rule_reason)
+    _save(case, actor=actor, reason=reason or _("Draft edited"))
+    if co_bodies is not None:
+        case.co_bodies.set(co_bodies)
+    return case
+
+
+@transaction.atomic
+def item_add(*, case: Case, actor, heading: str, reason: str = "", **fields) -> CaseItem:
+    case = _locked(case)
+    _check(case, Action.EDIT_DRAFT, actor)
+    if set(fields) - ITEM_FIELDS:
+        raise InvalidInput(_("Unknown item fields."))
+    _require(heading, "heading", _("An item needs a heading."))
+    last = case.items.order_by("-number").values_list("number", flat=True).first() or 0
+    item = CaseItem(case=case, heading=heading.strip(), **{"number": last + 1, **fields})
+    _save(item, actor=actor, reason=reason or _("Item added"))
+    return item
+
+
+@transaction.atomic
+def item_update_draft(*, item: CaseItem, actor, reason: str = "", **fields) -> CaseItem:
+    _check(_locked(item.case), Action.EDIT_DRAFT, actor)
+    item = CaseItem.objects.select_for_update().get(pk=item.pk)
+    if set(fields) - (ITEM_FIELDS - {"number"}):
+        raise InvalidInput(_("Unknown item fields."))
+    for name, value in fields.items():
+        setattr(item, name, value)
+    _require(item.heading, "heading", _("An item needs a heading."))
+    _save(item, actor=actor, reason=reason or _("Item edited"))
+    return item
+
+
+# ---------------------------------------------------------------- issue → acknowledge
+
+
+@transaction.atomic
+def case_issue(*, case: Case, actor, issued_date: date | None = None, reason: str = "", at=None) -> Case:
+    """交办: hand the case to its body and start the clock."""
+    case = _locked(case)
+    issued_date = issued_date or _local_date(at)
+    if case.meeting and issued_date < case.meeting.start_date:
+        raise InvalidInput(_("A case cannot be issued before its meeting."), field="issued_date")
+    rule_set = rules.rule_set_for(case.kind)
+    anchor_event = rule_set.anchor_event if rule_set else "issue"
+    # Henan counts from receipt; until receipt is recorded the issue date stands in (domain.md §6).
+    if anchor_event == "meeting" and case.meeting:
+        due = _compute_due(case, "meeting", case.meeting.last_date)
+    else:
+        due = _compute_due(case, "issue", issued_date)
+    _apply_due(case, due)
+    return _transition(case, Action.ISSUE, actor=actor, reason=reason or _("Issued to the body"), at=at,
+                       issued_date=issued_date)
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor, reason: str) -> Case:
+    case = _locked(case)
+    reason = _require(reason, "reason", _("Say why the draft is withdrawn."))
+    return _transition(case, Action.WITHDRAW, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def case_acknowledge(*, case: Case, actor, received_date: date | None = None, at=None) -> Case:
+    """签收: the body confirms receipt; where the rule counts from receipt, the due date is recomputed."""
+    case = _locked(case)
+    received_date = received_date or _local_date(at)
+    if case.issued_date and received_date < case.issued_date:
+        raise InvalidInput(_("Receipt cannot be before the issue date."), field="received_date")
+    if received_date > _local_date(None):
+        raise InvalidInput(_("Receipt cannot be in the future."), field="received_date")
+    rule_set = rules.rule_set_for(case.kind)
+    if rule_set and rule_set.anchor_event == "receipt" and case.deadline_rule and not _has_extension(case):
+        _apply_due(case, _compute_due(case, "receipt", received_date))
+    return _transition(case, Action.ACKNOWLEDGE, actor=actor, reason=_("Receipt acknowledged"), at=at,
+                       received_date=received_date)
+
+
+def _has_extension(case: Case) -> bool:
+    return bool(case.due_basis) and any(step["kind"] == "extended" for step in case.due_basis.get("steps", []))
+
+
+# ---------------------------------------------------------------- reports
+
+REPORT_ACTIONS = {
+    ReportKind.CONSULTATION_DRAFT: Action.SUBMIT_CONSULTATION_DRAFT,
+    ReportKind.INTERIM: Action.SUBMIT_INTERIM_REPORT,
+    ReportKind.FINAL: Action.SUBMIT_REPORT,
+}
+
+
+@transaction.atomic
+def report_submit(*, case: Case, actor, kind: str, title: str, text: str, at=None) -> Report:
+    case = _locked(case)
+    if kind not in REPORT_ACTIONS:
+        raise InvalidInput(_("Unknown report kind."), field="kind")
+    title = _require(title, "title", _("A report needs a title."))
+    text = _require(text, "text", _("A report needs its text."))
+    now = _now(at)
+    _transition(case, REPORT_ACTIONS[kind], actor=actor, reason=_("Report submitted: %(title)s") % {"title": title},
+                at=at, **({"submitted_date": case.submitted_date or timezone.localdate(now)}
+                          if kind == ReportKind.FINAL else {}))
+    # A new version replaces any earlier one of the same kind still waiting for review.
+    for earlier in case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING):
+        earlier.review_outcome = ReviewOutcome.SUPERSEDED
+        _save(earlier, actor=actor, reason=_("Superseded by a new version"), at=at)
+    report = Report(case=case, kind=kind, title=title, text=text, submitted_by=actor, submitted_at=now)
+    _save(report, actor=actor, reason=_("Report submitted"), at=at)
+    return report
+
+
+def _pending_report(case: Case, kind: str) -> Report:
+    report = case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING).order_by("-submitted_at").first()
+    if report is None:
+        raise DomainError(_("There is no report awaiting review."), code="no_pending_report")
+    return report
+
+
+def _review(report: Report, outcome: str, *, actor, comment: str, at=None) -> Report:
+    report.review_outcome = outcome
+    report.review_comment = comment
+    report.reviewed_by = actor
+    report.reviewed_at = _now(at)
+    _save(report, actor=actor, reason=comment or outcome, at=at)
+    return report
+
+
+@transaction.atomic
+def consultation_comment(*, case: Case, actor, comment: str, at=None) -> Report:
+    """The consulted committee's comments on the draft report (征求意见); the body then revises and submits."""
+    case = _locked(case)
+    comment = _require(comment, "comment", _("Write the comments on the draft."))
+    _transition(case, Action.COMMENT_CONSULTATION, actor=actor, reason=comment, at=at)
+    return _review(_pending_report(case, ReportKind.CONSULTATION_DRAFT), ReviewOutcome.COMMENTED, actor=actor,
+                   comment=comment, at=at)
+
+
+@transaction.atomic
+def report_return(*, case: Case, actor, reason: str, at=None) -> Report:
+    case = _locked(case)
+    reason = _require(reason, "reason", _("Say why the report is returned."))
+    _transition(case, Action.RETURN_REPORT, actor=actor, reason=reason, at=at)
+    return _review(_pending_report(case, ReportKind.FINAL), ReviewOutcome.RETURNED, actor=actor, comment=reason,
+                   at=at)
+
+
+@transaction.atomic
+def report_accept(*, case: Case, actor, comment: str = "", at=None) -> Report:
+    case = _locked(case)
+    _transition(case, Action.ACCEPT_REPORT, actor=actor, reason=comment or _("Report accepted"), at=at)
+    return _review(_pending_report(case, ReportKind.FINAL), ReviewOutcome.ACCEPTED, actor=actor, comment=comment,
+                   at=at)
+
+
+# ---------------------------------------------------------------- evaluation, close, reopen
+
+EVALUATION_ACTIONS = {
+    voting.SATISFIED: Action.EVALUATE_SATISFIED,
+    voting.BASICALLY_SATISFIED: Action.EVALUATE_BASICALLY_SATISFIED,
+    voting.DISSATISFIED: Action.EVALUATE_DISSATISFIED,
+}
+
+
+@transaction.atomic
+def evaluation_record(*, case: Case, actor, entitled_to_vote: int, satisfied: int, basically_satisfied: int,
+                      dissatisfied: int, meeting: Meeting | None = None, follow_up: str = "",
+                      redo_due_date: date | None = None, at=None) -> Evaluation:
+    """满意度测评. 满意/基本满意 close the case; 不满意 sends it back with a new deadline: the next session, or the
+    date given when no next session is scheduled yet (domain.md §5, §8)."""
+    case = _locked(case)
+    try:
+        result = voting.evaluation_result(entitled=entitled_to_vote, satisfied=satisfied,
+                                          basically_satisfied=basically_satisfied, dissatisfied=dissatisfied)
+    except voting.InvalidVotes as exc:
+        raise InvalidInput(_("The vote counts are not valid: %(error)s") % {"error": exc}, field="satisfied") from exc
+    action = EVALUATION_ACTIONS[result]
+    today = _local_date(at)
+    changes = {}
+    if result == voting.DISSATISFIED:
+        changes = _redo_deadline(case, today, redo_due_date)
+    else:
+        changes = {"closed_date": today}
+    label = {voting.SATISFIED: _("satisfied"), voting.BASICALLY_SATISFIED: _("basically satisfied"),
+             voting.DISSATISFIED: _("dissatisfied")}[result]
+    _transition(case, action, actor=actor, at=at,
+                reason=_("Evaluation: %(result)s (%(s)d/%(b)d/%(d)d)") % {
+                    "result": label, "s": satisfied, "b": basically_satisfied, "d": dissatisfied},
+                **changes)
+    evaluation = Evaluation(case=case, meeting=meeting, entitled_to_vote=entitled_to_vote, satisfied=satisfied,
+                            basically_satisfied=basically_satisfied, dissatisfied=dissatisfied, result=result,
+                            follow_up=follow_up.strip(), recorded_by=actor, recorded_at=_now(at))
+    _save(evaluation, actor=actor, reason=_("Evaluation recorded"), at=at)
+    return evaluation
+
+
+def _redo_deadline(case: Case, today: date, redo_due_date: date | None) -> dict:
+    if redo_due_date is not None:
+        if redo_due_date <= today:
+            raise InvalidInput(_("The new due date must be in the future."), field="redo_due_date")
+        due = rules.compute_due(f"date:{redo_due_date.isoformat()}", case_kind=case.kind, anchor_event="issue",
+                                anchor_date=today)
+    else:
+        try:
+            due = rules.compute_due("next_session", case_kind=case.kind, anchor_event="issue", anchor_date=today)
+        except DomainError as exc:
+            raise InvalidInput(_("No next Standing Committee session is registered: give the new due date."),
+                               field="redo_due_date", code=exc.code) from exc
+    # The original due date stays for statistics; the redo deadline becomes the working one.
+    return {"due_date": due.due, "due_basis": due.to_dict(), "submitted_date": case.submitted_date}
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor, reason: str = "", at=None) -> Case:
+    case = _locked(case)
+    return _transition(case, Action.CLOSE, actor=actor, reason=reason or _("Case closed"), at=at,
+                       closed_date=_local_date(at))
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor, reason: str) -> Case:
+    case = _locked(case)
+    reason = _require(reason, "reason", _("Say why the case is reopened."))
+    return _transition(case, Action.REOPEN, actor=actor, reason=reason, closed_date=None)
+
+
+@transaction.atomic
+def case_publish(*, case: Case, actor) -> Case:
+    case = _locked(case)
+    return _transition(case, Action.PUBLISH, actor=actor, reason=_("Published"), is_public=True)
+
+
+# ---------------------------------------------------------------- extensions
+
+
+@transaction.atomic
+def extension_request(*, case: Case, actor, requested_date: date, reason: str, at=None) -> Extension:
+    """延期申请: before the deadline, with a reason and a proposed date (Anyang 办法 art. 17)."""
+    case = _locked(case)
+    _check(case, Action.REQUEST_EXTENSION, actor)
+    reason = _require(reason, "reason", _("Say why more time is needed."))
+    today = _local_date(at)
+    if case.due_date is None:
+        raise DomainError(_("This case has no due date to extend."), code="no_due_date")
+    if today > case.due_date:
+        raise DomainError(_("An extension must be requested before the due date (%(due)s).") % {"due": case.due_date},
+                          code="too_late")
+    if requested_date <= case.due_date:
+        raise InvalidInput(_("The proposed date must be after the current due date (%(due)s).")
+                           % {"due": case.due_date}, field="requested_date")
+    if case.extensions.filter(decision=ExtensionDecision.PENDING).exists():
+        raise DomainError(_("An extension request is already awaiting a decision."), code="extension_pending")
+    extension = Extension(case=case, requested_date=requested_date, reason=reason, requested_by=actor,
+                          requested_at=_now(at), previous_due_date=case.due_date)
+    _save(extension, actor=actor, reason=reason, at=at)
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, extension: Extension, actor, approve: bool, comment: str = "", at=None) -> Extension:
+    case = _locked(extension.case)
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    _check(case, Action.DECIDE_EXTENSION, actor)
+    if extension.decision != ExtensionDecision.PENDING:
+        raise DomainError(_("This extension request has already been decided."), code="already_decided")
+    if not approve:
+        comment = _require(comment, "comment", _("Say why the extension is refused."))
+    extension.decision = ExtensionDecision.APPROVED if approve else ExtensionDecision.REFUSED
+    extension.decision_comment = comment.strip()
+    extension.decided_by = actor
+    extension.decided_at = _now(at)
+    _save(extension, actor=actor, reason=comment or extension.decision, at=at)
+    if approve:
+        current = deadlines.DueDate.from_dict(case.due_basis)
+        _apply_due(case, rules.extend_due(current, extension.requested_date, case_kind=case.kind))
+        _save(case, actor=actor, at=at, reason=_("Extension approved to %(date)s") % {"date": case.due_date})
+    return extension
+
+
+# ---------------------------------------------------------------- items
+
+
+def _item_transition(item: CaseItem, action: ItemAction, *, actor, reason: str, at=None, **changes) -> CaseItem:
+    case = _locked(item.case)
+    item = CaseItem.objects.select_for_update().select_related("case").get(pk=item.pk)
+    try:
+        item.status = workflow.check_item(action, item.status, case.status, item_roles(actor, item))
+    except workflow.TransitionRefused as exc:
+        raise from_transition_refused(exc) from exc
+    for name, value in changes.items():
+        setattr(item, name, value)
+    _save(item, actor=actor, reason=reason, at=at)
+    return item
+
+
+@transaction.atomic
+def item_report_progress(*, item: CaseItem, actor, progress_note: str, measures: str | None = None,
+                         at=None) -> CaseItem:
+    progress_note = _require(progress_note, "progress_note", _("Describe the progress."))
+    changes = {"progress_note": progress_note}
+    if measures is not None:
+        changes["measures"] = measures.strip()
+    return _item_transition(item, ItemAction.REPORT_PROGRESS, actor=actor, reason=progress_note, at=at, **changes)
+
+
+@transaction.atomic
+def item_mark_done(*, item: CaseItem, actor, measures: str, at=None) -> CaseItem:
+    measures = _require(measures, "measures", _("List the measures taken before marking the item done."))
+    return _item_transition(item, ItemAction.MARK_DONE, actor=actor, reason=_("Marked done"), at=at,
+                            measures=measures)
+
+
+@transaction.atomic
+def item_verify(*, item: CaseItem, actor, note: str = "", at=None) -> CaseItem:
+    return _item_transition(item, ItemAction.VERIFY, actor=actor, reason=note or _("Verified and closed"), at=at,
+                            committee_note=note.strip())
+
+
+@transaction.atomic
+def item_send_back(*, item: CaseItem, actor, reason: str, at=None) -> CaseItem:
+    reason = _require(reason, "reason", _("Say why the item is sent back."))
+    return _item_transition(item, ItemAction.SEND_BACK, actor=actor, reason=reason, at=at, committee_note=reason)
+
+
+@transaction.atomic
+def item_carry_over(*, item: CaseItem, actor, reason: str, at=None) -> CaseItem:
+    reason = _require(reason, "reason", _("Say why the item is carried over (e.g. long-term rectification)."))
+    return _item_transition(item, ItemAction.CARRY_OVER, actor=actor, reason=reason, at=at, committee_note=reason)

@@ -1,0 +1,24 @@
+"""Periodic work of the opinions app. Tasks are thin: they call selectors/services (design.md rule 5)."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import rules
+
+logger = logging.getLogger(__name__)
+
+# The State Council publishes next year's holidays in November/December; warn from October on.
+WARN_FROM_MONTH = 10
+
+
+@shared_task
+def check_calendar_coverage() -> list[int]:
+    """Warn administrators loudly when this or next year's working-day calendar is incomplete."""
+    today = timezone.localdate()
+    years = [today.year] + ([today.year + 1] if today.month >= WARN_FROM_MONTH else [])
+    missing = rules.missing_calendar_years(years)
+    for year in missing:
+        logger.warning("%s", rules.describe_missing_calendar(year))
+    return missing

@@ -1,0 +1,555 @@
+"""Tests of the pure case lifecycle in opinions.workflow.
+
+The expected tables below are written out by hand from the domain notes, as plain strings, and deliberately NOT
+derived from workflow.TRANSITIONS: a mistake in the table must make these tests fail, not agree with itself.
+"""
+
+import ast
+import itertools
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opinions.workflow import (
+    ACTION_LABELS_EN,
+    ACTION_LABELS_ZH,
+    ACTIVE_FOR_ITEMS,
+    CLOSING_ACTIONS,
+    ITEM_ACTION_LABELS_EN,
+    ITEM_ACTION_LABELS_ZH,
+    ITEM_STATUS_LABELS_EN,
+    ITEM_STATUS_LABELS_ZH,
+    ITEM_TRANSITIONS,
+    OPEN_STATUSES,
+    STATUS_LABELS_EN,
+    STATUS_LABELS_ZH,
+    TRANSITIONS,
+    Action,
+    CaseStatus,
+    ExtensionApprover,
+    ItemAction,
+    ItemStatus,
+    Role,
+    TransitionRefused,
+    available_actions,
+    available_item_actions,
+    check,
+    check_item,
+    is_allowed,
+    items_settled,
+)
+
+# --- the expected case table, by hand ------------------------------------------------------------------------------
+
+# Marker for "whoever the rule set names as extension approver".
+APPROVER = "approver"
+
+# (status, action) -> (next status, roles allowed)
+EXPECTED_CASE_TABLE = {
+    ("draft", "edit_draft"): ("draft", {"staff"}),
+    ("draft", "issue"): ("issued", {"staff"}),
+    ("draft", "withdraw"): ("withdrawn", {"staff"}),
+    ("issued", "acknowledge"): ("in_progress", {"liaison"}),
+    ("issued", "request_extension"): ("issued", {"liaison"}),
+    ("issued", "decide_extension"): ("issued", APPROVER),
+    ("in_progress", "submit_consultation_draft"): ("in_consultation", {"liaison"}),
+    ("in_progress", "submit_interim_report"): ("in_progress", {"liaison"}),
+    ("in_progress", "submit_report"): ("submitted", {"liaison"}),
+    ("in_progress", "request_extension"): ("in_progress", {"liaison"}),
+    ("in_progress", "decide_extension"): ("in_progress", APPROVER),
+    ("in_consultation", "comment_consultation"): ("in_progress", {"staff"}),
+    ("in_consultation", "submit_interim_report"): ("in_consultation", {"liaison"}),
+    ("in_consultation", "request_extension"): ("in_consultation", {"liaison"}),
+    ("in_consultation", "decide_extension"): ("in_consultation", APPROVER),
+    ("submitted", "return_report"): ("in_progress", {"staff"}),
+    ("submitted", "accept_report"): ("accepted", {"staff"}),
+    ("submitted", "decide_extension"): ("submitted", APPROVER),
+    ("accepted", "evaluate_satisfied"): ("closed", {"staff"}),
+    ("accepted", "evaluate_basically_satisfied"): ("closed", {"staff"}),
+    ("accepted", "evaluate_dissatisfied"): ("in_progress", {"staff"}),
+    ("accepted", "decide_extension"): ("accepted", APPROVER),
+    ("accepted", "close"): ("closed", {"staff"}),
+    ("accepted", "publish"): ("accepted", {"staff"}),
+    ("closed", "reopen"): ("in_progress", {"staff", "leader"}),
+    ("closed", "publish"): ("closed", {"staff"}),
+}
+
+# Each single role, nobody, and everybody at once.
+ROLE_SETS = [frozenset({role}) for role in Role] + [frozenset(), frozenset(Role)]
+
+
+def combination_id(value):
+    # e.g. "case_issued-decide_extension-as_leader-approver_staff", "item_done-case_accepted-verify-as_staff"
+    if isinstance(value, frozenset):
+        if not value:
+            return "as_nobody"
+        if value == frozenset(Role):
+            return "as_everyone"
+        return "as_" + "+".join(sorted(value))
+    if isinstance(value, ExtensionApprover):
+        return f"approver_{value}"
+    if isinstance(value, CaseStatus):
+        return f"case_{value}"
+    if isinstance(value, ItemStatus):
+        return f"item_{value}"
+    return None  # actions: their value
+
+
+def expected_roles(allowed, approver):
+    return {approver.value} if allowed == APPROVER else allowed
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "roles", "approver"),
+    list(itertools.product(CaseStatus, Action, ROLE_SETS, ExtensionApprover)),
+    ids=combination_id,
+)
+def test_check_returns_the_documented_next_status_or_refuses_with_the_right_code(status, action, roles, approver):
+    expected = EXPECTED_CASE_TABLE.get((status.value, action.value))
+    if expected is None:
+        expected_code = "wrong_status"
+    else:
+        target, allowed = expected
+        expected_code = None if roles & expected_roles(allowed, approver) else "wrong_role"
+
+    if expected_code is None:
+        result = check(action, status, roles, extension_approver=approver)
+        assert result == target
+        assert isinstance(result, CaseStatus)
+    else:
+        with pytest.raises(TransitionRefused) as refused:
+            check(action, status, roles, extension_approver=approver)
+        assert refused.value.code == expected_code
+        assert refused.value.action == action.value
+        assert refused.value.status == status.value
+    # The UI buttons and the service check must never disagree.
+    assert is_allowed(action, status, roles, extension_approver=approver) is (expected_code is None)
+    assert (action in available_actions(status, roles, extension_approver=approver)) is (expected_code is None)
+
+
+# --- the expected item table, by hand ------------------------------------------------------------------------------
+
+BODY = {"liaison", "co_liaison"}
+CASE_WITH_BODY = {"in_progress", "in_consultation"}
+CASE_ACTIVE = {"in_progress", "in_consultation", "submitted", "accepted"}
+
+# action -> case statuses in which it is possible at all
+EXPECTED_ITEM_CASE_STATUSES = {
+    "report_progress": CASE_WITH_BODY,
+    "mark_done": CASE_WITH_BODY,
+    "verify": CASE_ACTIVE,
+    "send_back": CASE_ACTIVE,
+    "carry_over": CASE_ACTIVE,
+}
+# (item status, action) -> (next item status, roles allowed)
+EXPECTED_ITEM_TABLE = {
+    ("not_started", "report_progress"): ("in_progress", BODY),
+    ("in_progress", "report_progress"): ("in_progress", BODY),
+    ("in_progress", "mark_done"): ("done", BODY),
+    ("done", "verify"): ("closed", {"staff"}),
+    ("done", "send_back"): ("in_progress", {"staff"}),
+    ("not_started", "carry_over"): ("carried_over", {"staff"}),
+    ("in_progress", "carry_over"): ("carried_over", {"staff"}),
+    ("done", "carry_over"): ("carried_over", {"staff"}),
+}
+
+
+@pytest.mark.parametrize(
+    ("item_status", "case_status", "action", "roles"),
+    list(itertools.product(ItemStatus, CaseStatus, ItemAction, ROLE_SETS)),
+    ids=combination_id,
+)
+def test_check_item_returns_the_documented_next_status_or_refuses_with_the_right_code(
+    item_status, case_status, action, roles
+):
+    expected = EXPECTED_ITEM_TABLE.get((item_status.value, action.value))
+    if case_status.value not in EXPECTED_ITEM_CASE_STATUSES[action.value] or expected is None:
+        expected_code = "wrong_status"
+    else:
+        target, allowed = expected
+        expected_code = None if roles & allowed else "wrong_role"
+
+    if expected_code is None:
+        result = check_item(action, item_status, case_status, roles)
+        assert result == target
+        assert isinstance(result, ItemStatus)
+    else:
+        with pytest.raises(TransitionRefused) as refused:
+            check_item(action, item_status, case_status, roles)
+        assert refused.value.code == expected_code
+        assert refused.value.status == item_status.value
+        assert refused.value.case_status == case_status.value
+    assert (action in available_item_actions(item_status, case_status, roles)) is (expected_code is None)
+
+
+# --- closing guard -------------------------------------------------------------------------------------------------
+
+UNSETTLED = [ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DONE]
+CLOSERS = [Action.CLOSE, Action.EVALUATE_SATISFIED, Action.EVALUATE_BASICALLY_SATISFIED]
+
+
+@pytest.mark.parametrize(("action", "open_item"), list(itertools.product(CLOSERS, UNSETTLED)))
+def test_closing_is_refused_while_any_item_is_neither_closed_nor_carried_over(action, open_item):
+    items = [ItemStatus.CLOSED, open_item, ItemStatus.CARRIED_OVER]
+    with pytest.raises(TransitionRefused) as refused:
+        check(action, CaseStatus.ACCEPTED, {Role.STAFF}, item_statuses=items)
+    assert refused.value.code == "items_open"
+    assert "1项" in refused.value.message_zh
+    assert "1 item is" in refused.value.message_en
+    assert not is_allowed(action, CaseStatus.ACCEPTED, {Role.STAFF}, item_statuses=items)
+
+
+@pytest.mark.parametrize(
+    ("action", "items"),
+    list(
+        itertools.product(
+            CLOSERS,
+            [
+                [],
+                [ItemStatus.CLOSED],
+                [ItemStatus.CARRIED_OVER],
+                [ItemStatus.CLOSED, ItemStatus.CARRIED_OVER, ItemStatus.CLOSED],
+            ],
+        )
+    ),
+)
+def test_closing_is_allowed_when_every_item_is_closed_or_carried_over_or_there_are_none(action, items):
+    assert check(action, CaseStatus.ACCEPTED, {Role.STAFF}, item_statuses=items) is CaseStatus.CLOSED
+
+
+def test_items_open_message_says_how_many_items_are_open():
+    items = ["not_started", "in_progress", "done", "closed", "carried_over", "done"]
+    with pytest.raises(TransitionRefused) as refused:
+        check("close", "accepted", ["staff"], item_statuses=iter(items))
+    assert refused.value.message_zh == "尚有4项意见未销号或转为持续整改，不能执行“办结”。"
+    assert "4 items are" in refused.value.message_en
+
+
+def test_evaluate_dissatisfied_is_not_guarded_by_items_and_sends_the_case_back_to_the_body():
+    result = check(
+        Action.EVALUATE_DISSATISFIED, CaseStatus.ACCEPTED, {Role.STAFF}, item_statuses=[ItemStatus.NOT_STARTED]
+    )
+    assert result is CaseStatus.IN_PROGRESS
+
+
+def test_items_guard_comes_after_the_status_and_role_checks():
+    open_items = [ItemStatus.IN_PROGRESS]
+    with pytest.raises(TransitionRefused) as wrong_status:
+        check(Action.CLOSE, CaseStatus.SUBMITTED, {Role.STAFF}, item_statuses=open_items)
+    with pytest.raises(TransitionRefused) as wrong_role:
+        check(Action.CLOSE, CaseStatus.ACCEPTED, {Role.LIAISON}, item_statuses=open_items)
+    assert wrong_status.value.code == "wrong_status"
+    assert wrong_role.value.code == "wrong_role"
+
+
+def test_closing_actions_are_close_and_the_two_evaluations_that_close_the_case():
+    assert frozenset({"close", "evaluate_satisfied", "evaluate_basically_satisfied"}) == CLOSING_ACTIONS
+
+
+def test_items_settled_is_true_only_when_every_item_is_closed_or_carried_over():
+    assert items_settled([])
+    assert items_settled([ItemStatus.CLOSED, ItemStatus.CARRIED_OVER])
+    assert items_settled(["closed"])
+    for status in UNSETTLED:
+        assert not items_settled([ItemStatus.CLOSED, status])
+
+
+# --- available actions for typical actors --------------------------------------------------------------------------
+
+A = Action
+
+
+@pytest.mark.parametrize(
+    ("status", "roles", "approver", "expected"),
+    [
+        pytest.param("draft", {"staff"}, "leader", [A.EDIT_DRAFT, A.ISSUE, A.WITHDRAW], id="staff_on_draft"),
+        pytest.param("draft", {"liaison"}, "leader", [], id="liaison_cannot_see_a_draft"),
+        pytest.param("issued", {"liaison"}, "leader", [A.ACKNOWLEDGE, A.REQUEST_EXTENSION], id="liaison_on_issued"),
+        pytest.param(
+            "in_progress",
+            {"liaison"},
+            "leader",
+            [A.SUBMIT_CONSULTATION_DRAFT, A.SUBMIT_INTERIM_REPORT, A.SUBMIT_REPORT, A.REQUEST_EXTENSION],
+            id="liaison_on_in_progress",
+        ),
+        pytest.param(
+            "in_consultation",
+            {"staff", "liaison"},
+            "leader",
+            [A.COMMENT_CONSULTATION, A.SUBMIT_INTERIM_REPORT, A.REQUEST_EXTENSION],
+            id="staff_who_is_also_liaison_gets_the_union_in_table_order",
+        ),
+        pytest.param("submitted", {"staff"}, "leader", [A.RETURN_REPORT, A.ACCEPT_REPORT], id="staff_on_submitted"),
+        pytest.param(
+            "submitted",
+            {"staff"},
+            "staff",
+            [A.RETURN_REPORT, A.ACCEPT_REPORT, A.DECIDE_EXTENSION],
+            id="staff_on_submitted_when_staff_decide_extensions",
+        ),
+        pytest.param("submitted", {"liaison"}, "leader", [], id="liaison_waits_while_submitted"),
+        pytest.param("in_progress", {"leader"}, "leader", [A.DECIDE_EXTENSION], id="leader_on_in_progress"),
+        pytest.param("in_progress", {"leader"}, "staff", [], id="leader_when_staff_decide_extensions"),
+        pytest.param(
+            "accepted",
+            {"staff"},
+            "leader",
+            [A.EVALUATE_SATISFIED, A.EVALUATE_BASICALLY_SATISFIED, A.EVALUATE_DISSATISFIED, A.CLOSE, A.PUBLISH],
+            id="staff_on_accepted_sees_close_even_with_open_items",
+        ),
+        pytest.param("closed", {"staff"}, "leader", [A.REOPEN, A.PUBLISH], id="staff_on_closed"),
+        pytest.param("closed", {"leader"}, "leader", [A.REOPEN], id="leader_on_closed"),
+        pytest.param("withdrawn", set(Role), "staff", [], id="nobody_on_withdrawn"),
+    ],
+)
+def test_available_actions_for_typical_actors(status, roles, approver, expected):
+    assert available_actions(status, roles, extension_approver=approver) == expected
+
+
+@pytest.mark.parametrize("status", list(CaseStatus))
+def test_a_co_liaison_has_no_case_actions_only_item_actions(status):
+    assert available_actions(status, {Role.CO_LIAISON}) == []
+
+
+@pytest.mark.parametrize(
+    ("item_status", "case_status", "roles", "expected"),
+    [
+        pytest.param(
+            "in_progress",
+            "in_consultation",
+            {"liaison"},
+            [ItemAction.REPORT_PROGRESS, ItemAction.MARK_DONE],
+            id="liaison_on_item_in_progress",
+        ),
+        pytest.param("not_started", "in_progress", {"co_liaison"}, [ItemAction.REPORT_PROGRESS], id="co_liaison"),
+        pytest.param("not_started", "in_progress", {"liaison"}, [ItemAction.REPORT_PROGRESS], id="no_done_unstarted"),
+        pytest.param("in_progress", "submitted", {"liaison"}, [], id="body_hands_off_once_report_submitted"),
+        pytest.param(
+            "done",
+            "submitted",
+            {"staff"},
+            [ItemAction.VERIFY, ItemAction.SEND_BACK, ItemAction.CARRY_OVER],
+            id="staff_on_done_item_of_submitted_case",
+        ),
+        pytest.param("done", "closed", {"staff"}, [], id="closed_case_freezes_items"),
+        pytest.param("closed", "accepted", set(Role), [], id="verified_item_is_final"),
+        pytest.param("carried_over", "in_progress", set(Role), [], id="carried_over_item_is_final"),
+    ],
+)
+def test_available_item_actions_for_typical_actors(item_status, case_status, roles, expected):
+    assert available_item_actions(item_status, case_status, roles) == expected
+
+
+def test_a_single_role_need_not_be_wrapped_in_a_set():
+    # A Role is a str; iterating it character by character would be a nasty surprise.
+    assert available_actions(CaseStatus.ISSUED, Role.LIAISON) == [Action.ACKNOWLEDGE, Action.REQUEST_EXTENSION]
+    assert check(Action.ACKNOWLEDGE, CaseStatus.ISSUED, Role.LIAISON) is CaseStatus.IN_PROGRESS
+
+
+@settings(database=None, max_examples=300)
+@given(
+    status=st.sampled_from(CaseStatus),
+    action=st.sampled_from(Action),
+    roles=st.frozensets(st.sampled_from(Role)),
+    approver=st.sampled_from(ExtensionApprover),
+)
+def test_holding_several_roles_allows_whatever_any_one_of_them_allows(status, action, roles, approver):
+    together = is_allowed(action, status, roles, extension_approver=approver)
+    separately = any(is_allowed(action, status, {role}, extension_approver=approver) for role in roles)
+    assert together is separately
+
+
+# --- messages ------------------------------------------------------------------------------------------------------
+
+
+def test_wrong_status_message_names_status_and_action_in_chinese_and_english():
+    with pytest.raises(TransitionRefused) as refused:
+        check(Action.ACKNOWLEDGE, CaseStatus.SUBMITTED, {Role.LIAISON})
+    error = refused.value
+    assert error.code == "wrong_status"
+    assert error.message_zh == "当前状态（已报送）不能执行“签收”。"
+    assert error.message_en == "Cannot acknowledge a case that is submitted."
+    assert str(error) == error.message_zh
+
+
+def test_wrong_role_message_names_status_and_action_in_chinese():
+    with pytest.raises(TransitionRefused) as refused:
+        check(Action.SUBMIT_REPORT, CaseStatus.IN_PROGRESS, {Role.STAFF})
+    assert refused.value.code == "wrong_role"
+    assert "办理中" in str(refused.value)
+    assert "报送办理报告" in str(refused.value)
+
+
+def test_refused_extension_decision_says_who_decides():
+    with pytest.raises(TransitionRefused) as refused:
+        check(Action.DECIDE_EXTENSION, CaseStatus.ISSUED, {Role.STAFF}, extension_approver=ExtensionApprover.LEADER)
+    assert "主任会议" in refused.value.message_zh
+    assert "Council of Chairpersons" in refused.value.message_en
+
+
+def test_item_refusal_messages_say_whether_the_case_or_the_item_is_in_the_wrong_status():
+    with pytest.raises(TransitionRefused) as case_wrong:
+        check_item(ItemAction.MARK_DONE, ItemStatus.IN_PROGRESS, CaseStatus.SUBMITTED, {Role.LIAISON})
+    with pytest.raises(TransitionRefused) as item_wrong:
+        check_item(ItemAction.MARK_DONE, ItemStatus.NOT_STARTED, CaseStatus.IN_PROGRESS, {Role.LIAISON})
+    assert case_wrong.value.message_zh == "案件当前状态（已报送）不能对意见项执行“标记完成”。"
+    assert item_wrong.value.message_zh == "意见项当前状态（未开始）不能执行“标记完成”。"
+
+
+@pytest.mark.parametrize("action", ["frobnicate", "", "ISSUE"])
+def test_an_unknown_action_string_is_refused_as_unknown_action(action):
+    with pytest.raises(TransitionRefused) as refused:
+        check(action, CaseStatus.DRAFT, set(Role))
+    assert refused.value.code == "unknown_action"
+    assert refused.value.status == "draft"
+    assert f"“{action}”" in refused.value.message_zh
+    assert not is_allowed(action, CaseStatus.DRAFT, set(Role))
+
+
+def test_an_unknown_item_action_string_is_refused_as_unknown_action():
+    with pytest.raises(TransitionRefused) as refused:
+        check_item("destroy", ItemStatus.DONE, CaseStatus.IN_PROGRESS, set(Role))
+    assert refused.value.code == "unknown_action"
+
+
+def test_plain_strings_are_accepted_everywhere():
+    assert check("accept_report", "submitted", ["staff"]) is CaseStatus.ACCEPTED
+    assert check("decide_extension", "issued", ["staff"], extension_approver="staff") is CaseStatus.ISSUED
+    assert check_item("verify", "done", "accepted", ["staff"]) is ItemStatus.CLOSED
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: check(Action.ISSUE, "archived", {Role.STAFF}),
+        lambda: check(Action.ISSUE, CaseStatus.DRAFT, {"janitor"}),
+        lambda: check(Action.CLOSE, CaseStatus.ACCEPTED, {Role.STAFF}, item_statuses=["lost"]),
+        lambda: check(Action.DECIDE_EXTENSION, CaseStatus.ISSUED, {Role.STAFF}, extension_approver="mayor"),
+        lambda: check_item(ItemAction.VERIFY, "lost", CaseStatus.ACCEPTED, {Role.STAFF}),
+    ],
+    ids=["status", "role", "item_status", "approver", "item_status_in_check_item"],
+)
+def test_an_unknown_status_or_role_is_a_programming_error_not_a_refusal(call):
+    with pytest.raises(ValueError, match="is not a valid"):
+        call()
+
+
+def test_a_refusal_survives_pickling_with_all_its_fields():
+    with pytest.raises(TransitionRefused) as refused:
+        check_item(ItemAction.VERIFY, ItemStatus.DONE, CaseStatus.CLOSED, {Role.STAFF})
+    copy = pickle.loads(pickle.dumps(refused.value))
+    assert vars(copy) == vars(refused.value)
+    assert str(copy) == str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("labels", "enum"),
+    [
+        (STATUS_LABELS_ZH, CaseStatus),
+        (STATUS_LABELS_EN, CaseStatus),
+        (ACTION_LABELS_ZH, Action),
+        (ACTION_LABELS_EN, Action),
+        (ITEM_STATUS_LABELS_ZH, ItemStatus),
+        (ITEM_STATUS_LABELS_EN, ItemStatus),
+        (ITEM_ACTION_LABELS_ZH, ItemAction),
+        (ITEM_ACTION_LABELS_EN, ItemAction),
+    ],
+)
+def test_every_status_and_action_has_a_label(labels, enum):
+    assert set(labels) == set(enum)
+    assert all(labels.values())
+
+
+# --- the table as a graph ------------------------------------------------------------------------------------------
+
+
+def successors(status):
+    return {row.target for row in TRANSITIONS if row.source is status}
+
+
+def reachable_from(start):
+    seen, todo = {start}, [start]
+    while todo:
+        for target in successors(todo.pop()) - seen:
+            seen.add(target)
+            todo.append(target)
+    return seen
+
+
+def test_the_table_has_no_duplicate_action_source_rows():
+    keys = [(row.action, row.source) for row in TRANSITIONS]
+    assert len(keys) == len(set(keys))
+    item_keys = [(row.action, row.source) for row in ITEM_TRANSITIONS]
+    assert len(item_keys) == len(set(item_keys))
+
+
+def test_the_table_matches_the_hand_written_table_row_for_row():
+    # Guards against rows the exhaustive test cannot see, e.g. a role that is not one of the four.
+    actual = {(row.source.value, row.action.value): row.target.value for row in TRANSITIONS}
+    assert actual == {key: target for key, (target, _) in EXPECTED_CASE_TABLE.items()}
+
+
+def test_every_status_is_reachable_from_draft():
+    assert reachable_from(CaseStatus.DRAFT) == set(CaseStatus)
+
+
+@pytest.mark.parametrize("status", [s for s in CaseStatus if s is not CaseStatus.WITHDRAWN])
+def test_every_status_except_withdrawn_can_still_lead_to_closed(status):
+    assert CaseStatus.CLOSED in reachable_from(status)
+
+
+def test_withdrawn_is_terminal_and_closed_can_only_be_reopened():
+    assert [row for row in TRANSITIONS if row.source is CaseStatus.WITHDRAWN] == []
+    leaving_closed = [row.action for row in TRANSITIONS if row.source is CaseStatus.CLOSED and row.target != row.source]
+    assert leaving_closed == [Action.REOPEN]
+    # Publishing a closed case is a record, not a move.
+    staying_closed = [row.action for row in TRANSITIONS if row.source is CaseStatus.CLOSED and row.target == row.source]
+    assert staying_closed == [Action.PUBLISH]
+
+
+def test_only_drafting_interim_reports_extensions_and_publication_keep_the_status():
+    same = {row.action.value for row in TRANSITIONS if row.target == row.source}
+    assert same == {"edit_draft", "submit_interim_report", "request_extension", "decide_extension", "publish"}
+
+
+def test_extension_rows_cover_the_documented_statuses_and_store_both_possible_deciders():
+    requested = {row.source.value for row in TRANSITIONS if row.action is Action.REQUEST_EXTENSION}
+    decided = [row for row in TRANSITIONS if row.action is Action.DECIDE_EXTENSION]
+    assert requested == {"issued", "in_progress", "in_consultation"}
+    assert {row.source for row in decided} == OPEN_STATUSES
+    assert all(row.roles == {Role.LEADER, Role.STAFF} for row in decided)
+
+
+def test_open_and_item_active_statuses_are_as_documented():
+    assert frozenset({"issued", "in_progress", "in_consultation", "submitted", "accepted"}) == OPEN_STATUSES
+    assert frozenset({"in_progress", "in_consultation", "submitted", "accepted"}) == ACTIVE_FOR_ITEMS
+
+
+def test_every_action_has_at_least_one_row():
+    assert {row.action for row in TRANSITIONS} == set(Action)
+    assert {row.action for row in ITEM_TRANSITIONS} == set(ItemAction)
+
+
+def test_every_row_has_a_non_empty_frozenset_of_known_roles():
+    for row in TRANSITIONS + ITEM_TRANSITIONS:
+        assert isinstance(row.roles, frozenset)
+        assert row.roles
+        assert all(isinstance(role, Role) for role in row.roles)
+
+
+def test_the_module_imports_only_the_standard_library():
+    # Pure on purpose: no Django, so the rules run (and are tested) without settings or a database.
+    import opinions.workflow as workflow
+
+    tree = ast.parse(Path(workflow.__file__).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.add((node.module or "").split(".")[0])
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}
