@@ -103,13 +103,16 @@ class Membership(models.Model):
                     | Q(role__in=["leader", "admin"], body__isnull=True, committee__isnull=True)
                 ),
                 violation_error_message=_(
-                    "Committee staff need a committee, liaisons need a body, leadership and administrators need neither."
+                    "Committee staff need a committee, liaisons need a body, "
+                    "leadership and administrators need neither."
                 ),
             ),
             models.UniqueConstraint(
                 fields=["user", "committee"], condition=Q(role="staff"), name="unique_staff_membership"
             ),
-            models.UniqueConstraint(fields=["user", "body"], condition=Q(role="liaison"), name="unique_liaison_membership"),
+            models.UniqueConstraint(
+                fields=["user", "body"], condition=Q(role="liaison"), name="unique_liaison_membership"
+            ),
             models.UniqueConstraint(
                 fields=["user", "role"], condition=Q(role__in=["leader", "admin"]), name="unique_global_membership"
             ),

@@ -21,12 +21,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ItemInline(ReadOnlyInline):
     model = CaseItem
-    fields = ["number", "heading", "status", "responsible_body"]
+    fields = readonly_fields = ["number", "heading", "status", "responsible_body"]
 
 
 class ReportInline(ReadOnlyInline):
     model = Report
-    fields = ["kind", "title", "submitted_at", "review_outcome"]
+    fields = readonly_fields = ["kind", "title", "submitted_at", "review_outcome"]
 
 
 @admin.register(Meeting)

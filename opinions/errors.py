@@ -1,7 +1,5 @@
 """Domain errors: a refused action is a clear message (409 in the API), never a 500 (design.md rule 2)."""
 
-from django.utils.translation import gettext as _
-
 
 class DomainError(Exception):
     """A business rule refused the request. `code` is machine-readable, `message` is for people."""
@@ -29,28 +27,18 @@ class InvalidInput(DomainError):
     code = "invalid"
 
 
-def from_transition_refused(exc) -> DomainError:
-    """Translate the pure workflow's refusal into a localized domain error."""
-    from .choices import ACTION_LABELS, CASE_STATUS_LABELS, ITEM_ACTION_LABELS, ITEM_STATUS_LABELS
+def _localized(exc) -> str:
+    from django.utils.translation import get_language
 
-    action = ACTION_LABELS.get(exc.action) or ITEM_ACTION_LABELS.get(exc.action) or exc.action
-    status = CASE_STATUS_LABELS.get(exc.status) or ITEM_STATUS_LABELS.get(exc.status) or exc.status
-    if exc.code == "wrong_role":
-        return NotAllowed(_("You may not “%(action)s” on this case.") % {"action": action}, code="wrong_role")
-    if exc.code == "items_open":
-        return DomainError(
-            _("Every item must be verified and closed or carried over before the case can be closed."),
-            code="items_open",
-        )
-    return DomainError(
-        _("“%(action)s” is not possible while the status is “%(status)s”.") % {"action": action, "status": status},
-        code=exc.code,
-    )
+    return exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
+
+
+def from_transition_refused(exc) -> DomainError:
+    """The pure workflow explains its refusals in both languages; keep its code and wording."""
+    cls = NotAllowed if exc.code == "wrong_role" else DomainError
+    return cls(_localized(exc), code=exc.code)
 
 
 def from_deadline_error(exc) -> DomainError:
     """Deadline arithmetic refuses loudly (e.g. a year without calendar data); show its own explanation."""
-    from django.utils.translation import get_language
-
-    message = exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
-    return DomainError(message, code=exc.code)
+    return DomainError(_localized(exc), code=exc.code)

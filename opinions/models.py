@@ -27,6 +27,7 @@ class Meeting(models.Model):
     session = models.PositiveSmallIntegerField(_("session"), help_text=_("次, e.g. 15"))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -99,7 +99,8 @@ def _display(record, field_name: str) -> str:
 def _entries_for(history_qs, subject_of) -> list[TimelineEntry]:
     entries = []
     previous_by_object = {}
-    for record in history_qs.order_by("history_date", "history_id").select_related("history_user"):
+    # Insertion order, not history_date: an event recorded later may be dated earlier (paper records, `at`).
+    for record in history_qs.order_by("history_id").select_related("history_user"):
         previous = previous_by_object.get(record.id)
         changes = []
         if previous is not None:

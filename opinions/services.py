@@ -52,7 +52,7 @@ def _save(obj, *, actor, reason: str, at: datetime | None = None, fields=None):
 
 def _locked(case: Case) -> Case:
     """Re-read the case under a row lock so concurrent transitions serialize on it."""
-    return Case.objects.select_for_update().select_related("meeting").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=case.pk)
 
 
 def _require(text: str, field: str, message: str) -> str:
@@ -116,7 +116,7 @@ def _validate_deadline_rule(kind: str, rule_text: str, reason: str) -> None:
 
 
 @transaction.atomic
-def case_create(*, actor, items=(), co_bodies=(), reason: str = "", **fields) -> Case:
+def case_create(*, actor, items=(), co_bodies=(), reason: str = "", at=None, **fields) -> Case:
     """Create a draft (起草). `items` is a list of dicts with number/heading/text/kind/responsible_body."""
     if not can_create_cases(actor):
         raise NotAllowed(_("Only committee staff can create cases."))
@@ -129,11 +129,12 @@ def case_create(*, actor, items=(), co_bodies=(), reason: str = "", **fields) ->
         raise InvalidInput(_("A case needs a lead body."), field="lead_body")
     _validate_deadline_rule(fields.get("kind", ""), fields["deadline_rule"], fields.get("deadline_rule_reason", ""))
     case = Case(created_by=actor, status=CaseStatus.DRAFT, **fields)
-    _save(case, actor=actor, reason=reason or _("Draft created"))
+    _save(case, actor=actor, reason=reason or _("Draft created"), at=at)
     if co_bodies:
         case.co_bodies.set(co_bodies)
     for number, item in enumerate(items, start=1):
-        _save(CaseItem(case=case, **{"number": number, **item}), actor=actor, reason=reason or _("Draft created"))
+        _save(CaseItem(case=case, **{"number": number, **item}), actor=actor, reason=reason or _("Draft created"),
+              at=at)
     return case
 
 
@@ -187,6 +188,7 @@ def item_update_draft(*, item: CaseItem, actor, reason: str = "", **fields) -> C
 def case_issue(*, case: Case, actor, issued_date: date | None = None, reason: str = "", at=None) -> Case:
     """交办: hand the case to its body and start the clock."""
     case = _locked(case)
+    _check(case, Action.ISSUE, actor)
     issued_date = issued_date or _local_date(at)
     if case.meeting and issued_date < case.meeting.start_date:
         raise InvalidInput(_("A case cannot be issued before its meeting."), field="issued_date")
@@ -213,6 +215,7 @@ def case_withdraw(*, case: Case, actor, reason: str) -> Case:
 def case_acknowledge(*, case: Case, actor, received_date: date | None = None, at=None) -> Case:
     """签收: the body confirms receipt; where the rule counts from receipt, the due date is recomputed."""
     case = _locked(case)
+    _check(case, Action.ACKNOWLEDGE, actor)
     received_date = received_date or _local_date(at)
     if case.issued_date and received_date < case.issued_date:
         raise InvalidInput(_("Receipt cannot be before the issue date."), field="received_date")
@@ -325,10 +328,7 @@ def evaluation_record(*, case: Case, actor, entitled_to_vote: int, satisfied: in
     action = EVALUATION_ACTIONS[result]
     today = _local_date(at)
     changes = {}
-    if result == voting.DISSATISFIED:
-        changes = _redo_deadline(case, today, redo_due_date)
-    else:
-        changes = {"closed_date": today}
+    changes = _redo_deadline(case, today, redo_due_date) if result == voting.DISSATISFIED else {"closed_date": today}
     label = {voting.SATISFIED: _("satisfied"), voting.BASICALLY_SATISFIED: _("basically satisfied"),
              voting.DISSATISFIED: _("dissatisfied")}[result]
     _transition(case, action, actor=actor, at=at,
@@ -430,7 +430,7 @@ def extension_decide(*, extension: Extension, actor, approve: bool, comment: str
 
 def _item_transition(item: CaseItem, action: ItemAction, *, actor, reason: str, at=None, **changes) -> CaseItem:
     case = _locked(item.case)
-    item = CaseItem.objects.select_for_update().select_related("case").get(pk=item.pk)
+    item = CaseItem.objects.select_for_update(of=("self",)).select_related("case").get(pk=item.pk)
     try:
         item.status = workflow.check_item(action, item.status, case.status, item_roles(actor, item))
     except workflow.TransitionRefused as exc:

@@ -1,0 +1,78 @@
+"""Shared fixtures: a small world of bodies, committees and people with each role."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from agencies.models import Body, BodyKind, Committee, CommitteeKind, Membership, MembershipRole
+
+
+@pytest.fixture
+def world(db):
+    """Two bodies, two committees plus the office, and one person per role."""
+    User = get_user_model()
+
+    class World:
+        pass
+
+    w = World()
+    w.gov = Body.objects.create(name="安阳市人民政府", short_name="市人民政府", kind=BodyKind.GOVERNMENT)
+    w.fgw = Body.objects.create(name="安阳市发展和改革委员会", short_name="市发改委", kind=BodyKind.DEPARTMENT,
+                                parent=w.gov)
+    w.court = Body.objects.create(name="安阳市中级人民法院", short_name="市中院", kind=BodyKind.COURT)
+    w.caijing = Committee.objects.create(name="安阳市人大常委会财经工作委员会", short_name="财经工委",
+                                         kind=CommitteeKind.WORKING)
+    w.yusuan = Committee.objects.create(name="安阳市人大常委会预算工作委员会", short_name="预算工委",
+                                        kind=CommitteeKind.WORKING)
+    w.office = Committee.objects.create(name="安阳市人大常委会办公室", short_name="办公室", kind=CommitteeKind.OFFICE)
+
+    def person(username, role, **scope):
+        user = User.objects.create_user(username=username, password="pw-12345-x")
+        Membership.objects.create(user=user, role=role, **scope)
+        return user
+
+    w.staff = person("staff", MembershipRole.STAFF, committee=w.caijing)
+    w.other_staff = person("other_staff", MembershipRole.STAFF, committee=w.yusuan)
+    w.office_staff = person("office", MembershipRole.STAFF, committee=w.office)
+    w.liaison = person("liaison", MembershipRole.LIAISON, body=w.gov)
+    w.fgw_liaison = person("fgw_liaison", MembershipRole.LIAISON, body=w.fgw)
+    w.court_liaison = person("court_liaison", MembershipRole.LIAISON, body=w.court)
+    w.leader = person("leader", MembershipRole.LEADER)
+    w.nobody = User.objects.create_user(username="nobody", password="pw-12345-x")
+    return w
+
+
+@pytest.fixture
+def make_case(world):
+    """A draft plan-execution case supervised by 财经工委 and handed to 市人民政府 with 市发改委 co-handling."""
+    from opinions import services
+
+    def make(**overrides):
+        items = overrides.pop("items", [{"heading": "一、全力以赴抓好“六稳”“六保”。", "text": "正文一"},
+                                        {"heading": "二、超前谋划厚植产业优势。", "text": "正文二"}])
+        co_bodies = overrides.pop("co_bodies", [world.fgw])
+        fields = {
+            "kind": "plan_execution",
+            "title": "关于我市 2020 年上半年国民经济和社会发展计划执行情况报告的审议意见",
+            "lead_body": world.gov,
+            "supervising_committee": world.caijing,
+            **overrides,
+        }
+        return services.case_create(actor=world.staff, items=items, co_bodies=co_bodies, **fields)
+
+    return make
+
+
+@pytest.fixture
+def issued_case(make_case, world):
+    from opinions import services
+
+    case = make_case()
+    return services.case_issue(case=case, actor=world.staff, issued_date=date(2020, 9, 3))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness would dominate the suite; hashing strength is Django's concern, not ours.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,131 @@
+"""The demo loader: real texts verbatim, idempotent, and a live-looking spread of states."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
+
+from agencies.models import Membership
+from opinions.demo.loader import DemoLoader, shift_days
+from opinions.models import Case, CaseItem, Meeting, Report
+from opinions.selectors import cases_visible_to, overdue_q
+from opinions.workflow import CaseStatus
+
+TODAY = date(2026, 11, 23)
+SHARED_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "opinion-texts"
+
+
+@pytest.fixture
+def demo(db):
+    DemoLoader(today=TODAY).load()
+
+
+def counts():
+    return {
+        "cases": Case.objects.count(), "items": CaseItem.objects.count(), "reports": Report.objects.count(),
+        "users": get_user_model().objects.count(), "memberships": Membership.objects.count(),
+        "meetings": Meeting.objects.count(), "case_history": Case.history.count(),
+        "item_history": CaseItem.history.count(),
+    }
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    before = counts()
+    result = DemoLoader(today=TODAY).load()
+    assert result["cases_created"] == 0
+    assert counts() == before
+    assert before["cases"] == 25
+    assert before["items"] == 133
+
+
+def test_the_2020_plan_opinion_items_are_loaded_verbatim(demo):
+    case = Case.objects.get(external_ref="2020-S15-01")
+    headings = list(case.items.values_list("heading", flat=True))
+    assert headings == ["一、全力以赴抓好“六稳”“六保”。", "二、超前谋划厚植产业优势。", "三、持之以恒优化营商环境。",
+                        "四、多措并举激活市场主体。", "五、以人为本保障基本民生。"]
+    first = case.items.get(number=1).text
+    assert first.startswith("一、全力以赴抓好“六稳”“六保”。更好统筹疫情防控和经济社会发展，坚持稳中求进工作总基调")
+    assert first.endswith("进一步促进消费潜力的释放。")
+    assert case.issued_date == date(2020, 9, 3)
+    assert case.supervising_committee.name == "安阳市人大常委会财经工作委员会"
+    assert list(case.co_bodies.values_list("short_name", flat=True)) == ["市发改委"]
+
+
+@pytest.mark.parametrize(("key", "source"), [
+    ("2020-S15-01", "2020-s15-gdp-plan-opinion.txt"),
+    ("2020-S15-02", "2020-s15-budget-execution-opinion.txt"),
+    ("2020-S15-03", "2020-s15-rural-living-environment-opinion.txt"),
+])
+def test_every_2020_item_text_occurs_in_the_opinion_as_published(demo, key, source):
+    case = Case.objects.get(external_ref=key)
+    published = case.opinion_text.replace("\n", "")
+    if SHARED_REFERENCE.exists():  # the bulletin's own text, when the shared reference is beside the checkout
+        published = "".join(line.strip() for line in (SHARED_REFERENCE / source).read_text("utf-8").splitlines())
+    items = list(case.items.all())
+    assert items
+    for item in items:
+        assert item.text.replace("\n", "") in published, item.heading
+
+
+def test_the_budget_opinion_keeps_its_consultation_step_and_no_supervising_committee(demo):
+    case = Case.objects.get(external_ref="2020-S15-02")
+    assert case.consulted_committee.name == "安阳市人大常委会预算工作委员会"
+    assert case.supervising_committee is None
+    assert case.deadline_rule == "months:2"
+    assert case.reports.filter(kind="consultation_draft", review_outcome="commented").exists()
+
+
+def test_the_2019_eco_opinion_carries_the_governments_response_as_a_submitted_report(demo):
+    case = Case.objects.get(external_ref="2020-S15-07")
+    assert case.doc_number == "安人常〔2020〕9 号"
+    assert case.status == CaseStatus.SUBMITTED
+    report = case.reports.get()
+    assert report.title == "安阳市人民政府关于落实我市 2019 年生态环境保护工作情况审议意见的报告"
+    assert report.submitted_at.date() == date(2020, 8, 28)
+
+
+def test_the_motion_is_closed_and_its_follow_up_suggestions_carried_over(demo):
+    case = Case.objects.get(external_ref="2020-S15-06")
+    assert case.status == CaseStatus.CLOSED
+    assert case.closed_date == date(2020, 8, 31)
+    assert set(case.items.values_list("status", flat=True)) == {"carried_over"}
+
+
+def test_the_2024_meetings_are_shifted_by_whole_weeks_to_just_before_today(demo):
+    twelfth = Meeting.objects.get(term=15, session=12)
+    eleventh = Meeting.objects.get(term=15, session=11)
+    assert 0 < (TODAY - twelfth.start_date).days <= 70
+    assert twelfth.start_date.weekday() == date(2024, 8, 26).weekday()
+    assert (twelfth.start_date - eleventh.start_date).days == (date(2024, 8, 26) - date(2024, 6, 27)).days
+    assert "2024-08-26" in twelfth.note
+    assert shift_days(TODAY, date(2024, 8, 26)) % 7 == 0
+
+
+def test_the_demo_shows_overdue_due_soon_consultation_returned_extended_and_closed_cases(demo):
+    cases = Case.objects.all()
+    assert cases.filter(overdue_q(TODAY)).count() >= 2
+    assert cases.filter(status__in=["issued", "in_progress", "in_consultation"],
+                        due_date__gte=TODAY, due_date__lte=date(2026, 12, 7)).exists()
+    assert cases.filter(status=CaseStatus.IN_CONSULTATION).exists()
+    assert Report.objects.filter(review_outcome="returned", case__status=CaseStatus.IN_PROGRESS).exists()
+    assert cases.filter(extensions__decision="approved").exclude(due_date=F("original_due_date")).exists()
+    assert cases.filter(status=CaseStatus.CLOSED).count() >= 3
+    assert cases.filter(status=CaseStatus.DRAFT).exists()
+
+
+
+def test_every_demo_follow_up_step_is_marked_as_demo(demo):
+    scripted = Report.objects.exclude(case__external_ref="2020-S15-07")
+    assert all(r.title.startswith("【演示】") or r.case.external_ref == "2020-S15-06" for r in scripted)
+    progress = CaseItem.objects.exclude(progress_note="")
+    assert progress
+    assert all(note.startswith("【演示】") for note in progress.values_list("progress_note", flat=True))
+
+
+def test_a_demo_liaison_sees_only_their_bodys_cases(demo):
+    court = get_user_model().objects.get(username="court_liaison")
+    visible = cases_visible_to(court)
+    assert visible.exists()
+    assert not visible.exclude(Q(lead_body__short_name="市中级人民法院")).exists()
