@@ -33,7 +33,8 @@ if not SECRET_KEY:
     # Only for the embedded default: a stable dev key so sessions survive restarts.
     SECRET_KEY = "npc-tracker-insecure-development-key-change-me-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# Local names are always allowed so the container's own health check can reach /healthz.
+ALLOWED_HOSTS = [*env_list("ALLOWED_HOSTS", []), "localhost", "127.0.0.1", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
