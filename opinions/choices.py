@@ -93,7 +93,7 @@ class AnchorEvent(models.TextChoices):
 
 class ExtensionApproverChoice(models.TextChoices):
     LEADER = "leader", _("Council of Chairpersons")
-    STAFF = "staff", _("Supervising committee")
+    STAFF = "staff", _("The supervising committee's office")
 
 
 class CalendarSource(models.TextChoices):

@@ -1,6 +1,7 @@
 """One FilterSet for the case list, shared by the HTML list and the API (design.md rule 7)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,10 @@ class CaseFilterSet(django_filters.FilterSet):
                                                  method="filter_committee")
     meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())
     year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), method="filter_overdue",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Overdue only")), ("false", _("Not overdue"))]),
+    )
 
     class Meta:
         model = Case

@@ -72,7 +72,6 @@ class TimelineEntry:
     when: datetime
     who: str
     subject: str
-    event: str
     reason: str
     changes: list[Change] = field(default_factory=list)
 
@@ -96,36 +95,46 @@ def _display(record, field_name: str) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
+def _field_changes(previous, record) -> list[Change]:
+    """Field-level changes between two history rows, readable (choices and related objects by name).
+
+    simple-history's diff_against skips non-editable fields, which are exactly the lifecycle fields (status, due
+    date) that only services change, so concrete fields are compared here and diff_against is used for m2m only.
+    """
+    changes = []
+    for model_field in previous.tracked_fields:
+        if model_field.name in HIDDEN_TIMELINE_FIELDS:
+            continue
+        if getattr(previous, model_field.attname) != getattr(record, model_field.attname):
+            changes.append(Change(str(model_field.verbose_name), _display(previous, model_field.name),
+                                  _display(record, model_field.name)))
+    m2m_names = [f.name for f in record.instance._meta.many_to_many]
+    if m2m_names:
+        for change in record.diff_against(previous, included_fields=m2m_names).changes:
+            model_field = record.instance._meta.get_field(change.field)
+            target = model_field.m2m_reverse_field_name()
+
+            def names(rows, model_field=model_field, target=target):
+                ids = [row[target] for row in rows]
+                return ", ".join(str(obj) for obj in model_field.related_model.objects.filter(pk__in=ids)) or "—"
+
+            changes.append(Change(str(model_field.verbose_name), names(change.old), names(change.new)))
+    return changes
+
+
 def _entries_for(history_qs, subject_of) -> list[TimelineEntry]:
     entries = []
     previous_by_object = {}
     # Insertion order, not history_date: an event recorded later may be dated earlier (paper records, `at`).
     for record in history_qs.order_by("history_id").select_related("history_user"):
         previous = previous_by_object.get(record.id)
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                if change.field in HIDDEN_TIMELINE_FIELDS:
-                    continue
-                model_field = record.instance._meta.get_field(change.field)
-                if model_field.many_to_many:
-                    names = lambda rows, f=model_field: ", ".join(  # noqa: E731
-                        str(row) for row in f.related_model.objects.filter(
-                            pk__in=[r[f.m2m_reverse_field_name()] for r in rows]))
-                    changes.append(Change(str(model_field.verbose_name), names(change.old) or "—",
-                                          names(change.new) or "—"))
-                    continue
-                changes.append(Change(str(model_field.verbose_name), _display(previous, change.field),
-                                      _display(record, change.field)))
         previous_by_object[record.id] = record
         entries.append(TimelineEntry(
             when=record.history_date,
             who=_user_label(record.history_user),
             subject=subject_of(record),
-            event={"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
             reason=record.history_change_reason or "",
-            changes=changes,
+            changes=_field_changes(previous, record) if previous is not None else [],
         ))
     return entries
 

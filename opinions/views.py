@@ -5,8 +5,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from . import rules, selectors
+from .choices import CASE_STATUS_LABELS
 from .filtersets import CaseFilterSet
 from .permissions import available_actions, case_roles
+from .workflow import CaseStatus
 
 PAGE_SIZE = 50
 SORTABLE = {"due_date", "-due_date", "title", "-title", "status", "-status", "issued_date", "-issued_date"}
@@ -30,7 +32,9 @@ def case_list(request):
     return render(request, "opinions/case_list.html", {
         "filter": filterset,
         "page": page,
-        "status_counts": selectors.status_counts(filterset.qs),
+        "status_counts": [(status, CASE_STATUS_LABELS[CaseStatus(status)], n)
+                          for status, n in sorted(selectors.status_counts(filterset.qs).items(),
+                                                  key=lambda pair: list(CaseStatus).index(CaseStatus(pair[0])))],
         "total": visible.count(),
         "query": query.urlencode(),
     })

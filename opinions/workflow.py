@@ -178,14 +178,14 @@ ACTION_LABELS_ZH: dict[Action, str] = {
     Action.WITHDRAW: "撤回",
     Action.ACKNOWLEDGE: "签收",
     Action.SUBMIT_CONSULTATION_DRAFT: "报送征求意见稿",
-    Action.COMMENT_CONSULTATION: "反馈修改意见",
+    Action.COMMENT_CONSULTATION: "提出修改意见",
     Action.SUBMIT_INTERIM_REPORT: "报送阶段性报告",
-    Action.SUBMIT_REPORT: "报送办理报告",
+    Action.SUBMIT_REPORT: "报送书面报告",
     Action.RETURN_REPORT: "退回修改",
     Action.ACCEPT_REPORT: "审核通过",
-    Action.EVALUATE_SATISFIED: "评价为满意",
-    Action.EVALUATE_BASICALLY_SATISFIED: "评价为基本满意",
-    Action.EVALUATE_DISSATISFIED: "评价为不满意",
+    Action.EVALUATE_SATISFIED: "测评：满意",
+    Action.EVALUATE_BASICALLY_SATISFIED: "测评：基本满意",
+    Action.EVALUATE_DISSATISFIED: "测评：不满意",
     Action.REQUEST_EXTENSION: "申请延期",
     Action.DECIDE_EXTENSION: "审批延期",
     Action.CLOSE: "办结",
@@ -217,7 +217,7 @@ ACTION_LABELS_EN: dict[Action, str] = {
 ITEM_STATUS_LABELS_ZH: dict[ItemStatus, str] = {
     ItemStatus.NOT_STARTED: "未开始",
     ItemStatus.IN_PROGRESS: "办理中",
-    ItemStatus.DONE: "已完成",
+    ItemStatus.DONE: "已完成待核销",
     ItemStatus.CLOSED: "已销号",
     ItemStatus.CARRIED_OVER: "持续整改",
 }
@@ -232,9 +232,9 @@ ITEM_STATUS_LABELS_EN: dict[ItemStatus, str] = {
 ITEM_ACTION_LABELS_ZH: dict[ItemAction, str] = {
     ItemAction.REPORT_PROGRESS: "报告进展",
     ItemAction.MARK_DONE: "标记完成",
-    ItemAction.VERIFY: "销号",
+    ItemAction.VERIFY: "核实销号",
     ItemAction.SEND_BACK: "退回",
-    ItemAction.CARRY_OVER: "转为持续整改",
+    ItemAction.CARRY_OVER: "转持续整改",
 }
 # Verb phrases, so that messages read "Cannot <action> an item that is <status>."
 ITEM_ACTION_LABELS_EN: dict[ItemAction, str] = {
@@ -247,7 +247,7 @@ ITEM_ACTION_LABELS_EN: dict[ItemAction, str] = {
 
 _APPROVER_LABELS_ZH: dict[ExtensionApprover, str] = {
     ExtensionApprover.LEADER: "主任会议",
-    ExtensionApprover.STAFF: "工作机构",
+    ExtensionApprover.STAFF: "督办工作机构",
 }
 _APPROVER_LABELS_EN: dict[ExtensionApprover, str] = {
     ExtensionApprover.LEADER: "the Council of Chairpersons",
@@ -591,20 +591,20 @@ def check_item(
     if case_status not in _ITEM_ACTION_CASE_STATUSES[action]:
         raise refuse(
             "wrong_status",
-            f"案件当前状态（{STATUS_LABELS_ZH[case_status]}）不能对意见项执行“{action_zh}”。",
+            f"案件当前状态（{STATUS_LABELS_ZH[case_status]}）不能对意见事项执行“{action_zh}”。",
             f"Cannot {action_en} an item while the case is {STATUS_LABELS_EN[case_status]}.",
         )
     row = _ITEMS_BY_ACTION_AND_SOURCE.get((action, item_status))
     if row is None:
         raise refuse(
             "wrong_status",
-            f"意见项当前状态（{ITEM_STATUS_LABELS_ZH[item_status]}）不能执行“{action_zh}”。",
+            f"意见事项当前状态（{ITEM_STATUS_LABELS_ZH[item_status]}）不能执行“{action_zh}”。",
             f"Cannot {action_en} an item that is {ITEM_STATUS_LABELS_EN[item_status]}.",
         )
     if not row.roles & held:
         raise refuse(
             "wrong_role",
-            f"您无权对意见项执行“{action_zh}”。",
+            f"您无权对意见事项执行“{action_zh}”。",
             f"You are not allowed to {action_en} this item.",
         )
     return row.target

@@ -121,3 +121,26 @@ def test_the_health_check_reports_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_the_timeline_shows_status_changes_with_who_and_why(world, issued_case):
+    from django.utils import translation
+
+    from opinions.selectors import case_timeline
+
+    services.case_acknowledge(case=issued_case, actor=world.liaison, received_date=date(2020, 9, 5))
+    with translation.override("en"):
+        receipt = case_timeline(issued_case)[0]
+    assert receipt.who == "liaison"
+    assert receipt.reason == "已签收"  # recorded in the site language when it happened, not re-translated
+    changes = {c.field: (c.old, c.new) for c in receipt.changes}
+    assert changes["status"] == ("Issued", "In progress")
+    assert changes["due date"] == ("2020-12-03", "2020-12-07")
+
+
+def test_the_overdue_filter_lists_only_cases_past_their_due_date(client, world, issued_case, court_case):
+    html = login(client, world.staff).get(reverse("opinions:case_list"), {"overdue": "true"}).content.decode()
+    assert issued_case.title in html
+    assert court_case.title in html
+    html = client.get(reverse("opinions:case_list"), {"overdue": "false"}).content.decode()
+    assert issued_case.title not in html

@@ -381,7 +381,7 @@ def test_wrong_role_message_names_status_and_action_in_chinese():
         check(Action.SUBMIT_REPORT, CaseStatus.IN_PROGRESS, {Role.STAFF})
     assert refused.value.code == "wrong_role"
     assert "办理中" in str(refused.value)
-    assert "报送办理报告" in str(refused.value)
+    assert "报送书面报告" in str(refused.value)
 
 
 def test_refused_extension_decision_says_who_decides():
@@ -396,8 +396,8 @@ def test_item_refusal_messages_say_whether_the_case_or_the_item_is_in_the_wrong_
         check_item(ItemAction.MARK_DONE, ItemStatus.IN_PROGRESS, CaseStatus.SUBMITTED, {Role.LIAISON})
     with pytest.raises(TransitionRefused) as item_wrong:
         check_item(ItemAction.MARK_DONE, ItemStatus.NOT_STARTED, CaseStatus.IN_PROGRESS, {Role.LIAISON})
-    assert case_wrong.value.message_zh == "案件当前状态（已报送）不能对意见项执行“标记完成”。"
-    assert item_wrong.value.message_zh == "意见项当前状态（未开始）不能执行“标记完成”。"
+    assert case_wrong.value.message_zh == "案件当前状态（已报送）不能对意见事项执行“标记完成”。"
+    assert item_wrong.value.message_zh == "意见事项当前状态（未开始）不能执行“标记完成”。"
 
 
 @pytest.mark.parametrize("action", ["frobnicate", "", "ISSUE"])
