@@ -79,7 +79,7 @@ class EvaluationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(SimpleHistoryAdmin):
     list_display = ["original_name", "case", "item", "report", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = ["case", "item", "report", "file", "original_name", "content_type", "size", "uploaded_by"]
 

@@ -474,3 +474,40 @@ def item_send_back(*, item: CaseItem, actor, reason: str, at=None) -> CaseItem:
 def item_carry_over(*, item: CaseItem, actor, reason: str, at=None) -> CaseItem:
     reason = _require(reason, "reason", _("Say why the item is carried over (e.g. long-term rectification)."))
     return _item_transition(item, ItemAction.CARRY_OVER, actor=actor, reason=reason, at=at, committee_note=reason)
+
+
+# ---------------------------------------------------------------- calendar
+
+
+@transaction.atomic
+def calendar_enter_year(*, year: int, actor, rest_days: dict[date, str], make_up_workdays: dict[date, str],
+                        replace: bool = False) -> int:
+    """Enter a year's working-day calendar as the State Council publishes it: weekends are rest days, statutory
+    holidays are added as rest days, 调休 weekend days as working days. Returns the number of days written."""
+    from datetime import timedelta
+
+    from .choices import CalendarSource
+    from .models import CalendarDay
+
+    outside = [d for d in (*rest_days, *make_up_workdays) if d.year != year]
+    if outside:
+        raise InvalidInput(_("%(date)s is not in %(year)s.") % {"date": outside[0], "year": year})
+    both = set(rest_days) & set(make_up_workdays)
+    if both:
+        raise InvalidInput(_("%(date)s cannot be both a holiday and a working day.") % {"date": min(both)})
+    existing = CalendarDay.objects.filter(date__year=year)
+    if existing.exists() and not replace:
+        raise DomainError(_("The calendar for %(year)s already has entries; confirm replacing them.") % {"year": year},
+                          code="calendar_exists")
+    by_date = {row.date: row for row in existing}
+    day, written = date(year, 1, 1), 0
+    while day.year == year:
+        is_workday = day in make_up_workdays or (day.weekday() < 5 and day not in rest_days)
+        note = rest_days.get(day) or make_up_workdays.get(day) or ""
+        row = by_date.get(day) or CalendarDay(date=day)
+        if row.pk is None or (row.is_workday, row.note) != (is_workday, note):
+            row.is_workday, row.note, row.source = is_workday, note, CalendarSource.ADMIN
+            _save(row, actor=actor, reason=_("Calendar for %(year)s entered") % {"year": year})
+            written += 1
+        day += timedelta(days=1)
+    return written
