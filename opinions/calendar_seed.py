@@ -16,7 +16,7 @@ HOLIDAY_NAMES_ZH = {
     "Dragon Boat Festival": "端午节",
     "National Day": "国庆节",
     "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+    "Anti-Fascist 70th Day": "抗战胜利七十周年纪念日",
 }
 
 
@@ -30,13 +30,11 @@ def calendar_rows(year: int):
     """(date, is_workday, note) for every day of the year."""
     day = date(year, 1, 1)
     while day.year == year:
-        is_workday = chinese_calendar.is_workday(day)
         on_holiday, name = chinese_calendar.get_holiday_detail(day)
-        if on_holiday and name:
-            note = HOLIDAY_NAMES_ZH.get(str(name), str(name))
-        elif is_workday and day.weekday() >= 5:
-            note = "调休上班"
-        else:
-            note = ""
-        yield day, is_workday, note
+        note = ""
+        if name:
+            name_zh = HOLIDAY_NAMES_ZH.get(name, name)
+            # A named day that is not a holiday is a weekend day worked to make up for it (调休).
+            note = name_zh if on_holiday else f"{name_zh}调休上班"
+        yield day, chinese_calendar.is_workday(day), note
         day += timedelta(days=1)

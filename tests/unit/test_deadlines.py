@@ -5,11 +5,11 @@ import json
 import pickle
 from datetime import date, timedelta
 
-import chinese_calendar as cc
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from opinions.calendar_seed import calendar_rows
 from opinions.deadlines import (
     ANCHOR_LABELS,
     CalendarMissingError,
@@ -30,32 +30,19 @@ from opinions.deadlines import (
     next_workday_on_or_after,
 )
 
-HOLIDAY_NAMES_ZH = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利七十周年纪念日",
-}
-
 FIRST_YEAR, LAST_YEAR = 2004, 2026  # the years chinese_calendar knows; 2027 is deliberately missing
 NO_CALENDAR = WorkCalendar({})
 
 
 @functools.lru_cache(maxsize=8)
 def china_calendar(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> WorkCalendar:
+    """The calendar exactly as the product seeds it from chinese-calendar."""
     days, notes = {}, {}
-    d = date(first_year, 1, 1)
-    while d.year <= last_year:
-        days[d] = cc.is_workday(d)
-        is_holiday, name = cc.get_holiday_detail(d)
-        if name:
-            name_zh = HOLIDAY_NAMES_ZH.get(name, name)
-            notes[d] = name_zh if is_holiday else f"{name_zh}调休上班"
-        d += timedelta(days=1)
+    for year in range(first_year, last_year + 1):
+        for day, is_workday, note in calendar_rows(year):
+            days[day] = is_workday
+            if note:
+                notes[day] = note
     return WorkCalendar(days, notes)
 
 
