@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 class InProcessScheduler(threading.Thread):
     def __init__(self, app, schedule=None, *, tick_seconds: float = 5.0):
         super().__init__(name="npc-scheduler", daemon=True)
+        # Autodiscovery is lazy and only a worker triggers it; the web process must import the task modules itself.
+        app.loader.import_default_modules()
         self.app = app
         self.entries = {
             name: (entry["task"], maybe_schedule(entry["schedule"]), tuple(entry.get("args", ())))

@@ -49,3 +49,18 @@ def test_a_failing_task_does_not_stop_the_others(db):
 def test_the_default_schedule_is_the_beat_schedule_from_settings(settings):
     scheduler = InProcessScheduler(app)
     assert set(scheduler.entries) == set(settings.CELERY_BEAT_SCHEDULE)
+
+
+def test_every_scheduled_task_is_registered_in_a_fresh_web_process():
+    # In this test process other modules already imported the tasks; a fresh process shows what `serve` sees.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import django; django.setup(); from npc_tracker.celery import app; "
+            "from npc_tracker.scheduler import InProcessScheduler; s = InProcessScheduler(app); "
+            "print(sorted(t for t, *_ in s.entries.values() if t not in app.tasks))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], check=True,
+                            capture_output=True, text=True, env={"DJANGO_SETTINGS_MODULE": "npc_tracker.settings",
+                                                                 "PATH": "/usr/bin:/bin"})
+    assert result.stdout.strip() == "[]"
