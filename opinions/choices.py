@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import Action, CaseStatus, ItemAction, ItemStatus
+from .workflow import Action, CaseStatus, ItemStatus
 
 CASE_STATUS_LABELS = {
     CaseStatus.DRAFT: _("Draft"),
@@ -121,12 +121,4 @@ ACTION_LABELS = {
     Action.CLOSE: _("Close case"),
     Action.REOPEN: _("Reopen"),
     Action.PUBLISH: _("Publish"),
-}
-
-ITEM_ACTION_LABELS = {
-    ItemAction.REPORT_PROGRESS: _("Report progress"),
-    ItemAction.MARK_DONE: _("Mark done"),
-    ItemAction.VERIFY: _("Verify and close item"),
-    ItemAction.SEND_BACK: _("Send item back"),
-    ItemAction.CARRY_OVER: _("Carry over"),
 }

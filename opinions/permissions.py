@@ -1,5 +1,5 @@
 """Who is what on one case. The pure workflow decides what each role may do; this module only says which
-roles a user holds relative to a case (design.md: can(user, action, case))."""
+roles a user holds relative to a case, and what the table then lets them do."""
 
 from agencies.selectors import user_scope
 
@@ -36,13 +36,6 @@ def co_body_ids(case) -> set[int]:
     if cached is None:
         cached = case._co_body_ids = set(case.co_bodies.values_list("pk", flat=True))
     return cached
-
-
-def can(user, action, case) -> bool:
-    from .rules import extension_approver_for
-
-    return workflow.is_allowed(action, case.status, case_roles(user, case),
-                               extension_approver=extension_approver_for(case))
 
 
 def available_actions(user, case) -> list:

@@ -5,10 +5,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from . import rules, selectors
-from .choices import CASE_STATUS_LABELS
+from .choices import ACTION_LABELS, CASE_STATUS_LABELS
 from .filtersets import CaseFilterSet
 from .permissions import available_actions, case_roles
-from .workflow import CaseStatus
+from .workflow import Action, CaseStatus
 
 PAGE_SIZE = 50
 SORTABLE = {"due_date", "-due_date", "title", "-title", "status", "-status", "issued_date", "-issued_date"}
@@ -60,5 +60,6 @@ def case_detail(request, pk):
         "days_left": (case.due_date - today).days if case.due_date else None,
         "days_overdue": (today - case.due_date).days if case.due_date else None,
         "roles": case_roles(request.user, case),
-        "actions": available_actions(request.user, case),
+        "actions": [ACTION_LABELS[action] for action in available_actions(request.user, case)
+                    if action != Action.EDIT_DRAFT],
     })

@@ -144,3 +144,11 @@ def test_the_overdue_filter_lists_only_cases_past_their_due_date(client, world, 
     assert court_case.title in html
     html = client.get(reverse("opinions:case_list"), {"overdue": "false"}).content.decode()
     assert issued_case.title not in html
+
+
+def test_the_detail_page_names_what_this_user_may_do_next(client, world, issued_case):
+    html = login(client, world.liaison).get(reverse("opinions:case_detail", args=[issued_case.pk])).content.decode()
+    assert "签收" in html
+    assert "申请延期" in html
+    html = login(client, world.staff).get(reverse("opinions:case_detail", args=[issued_case.pk])).content.decode()
+    assert "可执行的操作" not in html  # staff wait for the body's receipt; extensions are for the leadership here
