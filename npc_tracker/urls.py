@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="opinions:case_list", permanent=False)),
     path("cases/", include("opinions.urls")),
+    path("inbox/", include("notifications.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

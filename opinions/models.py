@@ -3,6 +3,8 @@
 Writes go through opinions.services; nothing here enforces business rules beyond integrity constraints.
 """
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -56,6 +58,10 @@ class Meeting(models.Model):
         return self.end_date or self.start_date
 
 
+def default_reminder_days():
+    return [30, 14, 7, 3, 1, 0]
+
+
 class RuleSet(models.Model):
     """Follow-up rules per jurisdiction and case kind, as data (domain.md §6): editable without a release."""
 
@@ -74,6 +80,11 @@ class RuleSet(models.Model):
     consultation_required = models.BooleanField(_("consultation before the report"), default=False)
     handover_days = models.PositiveSmallIntegerField(_("handover within days after the meeting"), default=10)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    reminder_days = models.JSONField(_("reminders, days before the due date"), default=default_reminder_days)
+    overdue_notice_after_days = models.PositiveSmallIntegerField(_("催办通知, days after the due date"), default=1)
+    escalate_after_workdays = models.PositiveSmallIntegerField(_("通报, working days overdue"), default=5)
+    send_window_start = models.TimeField(_("send reminders from"), default=time(8, 30))
+    send_window_end = models.TimeField(_("send reminders until"), default=time(18, 0))
     history = HistoricalRecords()
 
     class Meta:
@@ -86,9 +97,10 @@ class RuleSet(models.Model):
         return f"{self.jurisdiction} · {self.get_case_kind_display()}"
 
     def clean(self):
-        from .rules import validate_rule_text
+        from .rules import validate_reminder_policy, validate_rule_text
 
         validate_rule_text(self.deadline_rule, field="deadline_rule")
+        validate_reminder_policy(self)
 
 
 class CalendarDay(models.Model):
@@ -151,6 +163,7 @@ class Case(models.Model):
     received_date = models.DateField(_("received on"), null=True, blank=True)
     submitted_date = models.DateField(_("final report first submitted on"), null=True, blank=True, editable=False)
     closed_date = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    escalated_on = models.DateField(_("circulated as overdue (通报) on"), null=True, blank=True, editable=False)
     source_note = models.CharField(_("source"), max_length=300, blank=True)
     external_ref = models.CharField(
         _("external reference"), max_length=50, unique=True, null=True, blank=True,

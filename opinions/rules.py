@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from notifications import schedule
+
 from . import deadlines
 from .choices import MeetingKind
 from .errors import from_deadline_error
@@ -69,7 +71,8 @@ def compute_due(rule_text: str, *, case_kind: str, anchor_event: str, anchor_dat
     roll_forward = rule_set.roll_forward if rule_set else True
     try:
         rule = deadlines.Rule.parse(rule_text)
-        calendar = work_calendar(anchor_date.year, anchor_date.year + CALENDAR_LOOKAHEAD_YEARS)
+        last_year = max(anchor_date.year + CALENDAR_LOOKAHEAD_YEARS, rule.fixed.year + 1 if rule.fixed else 0)
+        calendar = work_calendar(anchor_date.year, last_year)
         return deadlines.compute_due(
             rule, anchor_date, calendar=calendar, anchor_event=anchor_event, roll_forward=roll_forward,
             next_session=next_session_after(anchor_date) if rule.kind == "next_session" else None,
@@ -106,3 +109,30 @@ def missing_calendar_years(years) -> list[int]:
 
 def describe_missing_calendar(year: int) -> str:
     return _("The working-day calendar for %(year)s has not been entered yet.") % {"year": year}
+
+
+def reminder_policy(rule_set: RuleSet | None) -> schedule.Policy:
+    if rule_set is None:
+        return schedule.Policy()
+    return schedule.Policy(
+        days_before=tuple(rule_set.reminder_days), overdue_after_days=rule_set.overdue_notice_after_days,
+        escalate_after_workdays=rule_set.escalate_after_workdays, window_start=rule_set.send_window_start,
+        window_end=rule_set.send_window_end,
+    )
+
+
+def validate_reminder_policy(rule_set: RuleSet) -> None:
+    days = rule_set.reminder_days
+    if not isinstance(days, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in days):
+        raise ValidationError({"reminder_days": _("A list of whole numbers of days, e.g. [30, 14, 7, 3, 1, 0].")})
+    try:
+        reminder_policy(rule_set)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def is_workday_for_reminders(day: date) -> bool:
+    """Sending windows and escalation steps follow the calendar; for a year not entered yet they fall back to
+    Monday–Friday — a reminder is a courtesy, not a legal time limit, so it must not stop for want of a calendar."""
+    row = CalendarDay.objects.filter(date=day).values_list("is_workday", flat=True).first()
+    return row if row is not None else day.weekday() < 5

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import services as notifications
+
 from . import deadlines, rules, voting, workflow
 from .choices import ExtensionDecision, ReportKind, ReviewOutcome
 from .errors import DomainError, InvalidInput, NotAllowed, from_transition_refused
@@ -73,12 +75,35 @@ def _check(case: Case, action: Action, actor) -> CaseStatus:
         raise from_transition_refused(exc) from exc
 
 
+ACTION_EVENTS = {
+    Action.ISSUE: "case_issued",
+    Action.SUBMIT_CONSULTATION_DRAFT: "consultation_draft",
+    Action.COMMENT_CONSULTATION: "consultation_comments",
+    Action.SUBMIT_INTERIM_REPORT: "report_submitted",
+    Action.SUBMIT_REPORT: "report_submitted",
+    Action.RETURN_REPORT: "report_returned",
+    Action.EVALUATE_SATISFIED: "evaluation_recorded",
+    Action.EVALUATE_BASICALLY_SATISFIED: "evaluation_recorded",
+    Action.EVALUATE_DISSATISFIED: "evaluation_recorded",
+    Action.CLOSE: "case_closed",
+}
+
+
 def _transition(case: Case, action: Action, *, actor, reason: str, at=None, **changes) -> Case:
     case.status = _check(case, action, actor)
     for name, value in changes.items():
         setattr(case, name, value)
     _save(case, actor=actor, reason=reason, at=at)
+    _after_change(case, ACTION_EVENTS.get(action), actor=actor, detail=reason)
     return case
+
+
+def _after_change(case: Case, event: str | None, *, actor, detail: str = "") -> None:
+    """In the same transaction: re-plan the reminders and tell the people who must act (issue 3)."""
+    notifications.replan_reminders(case)
+    if event:
+        ref = case.history.order_by("-history_id").values_list("history_id", flat=True).first()
+        notifications.notify_event(case, event, actor=actor, ref=f"h{ref}", detail=detail)
 
 
 def _apply_due(case: Case, due: deadlines.DueDate | None) -> None:
@@ -401,6 +426,7 @@ def extension_request(*, case: Case, actor, requested_date: date, reason: str, a
     extension = Extension(case=case, requested_date=requested_date, reason=reason, requested_by=actor,
                           requested_at=_now(at), previous_due_date=case.due_date)
     _save(extension, actor=actor, reason=reason, at=at)
+    notifications.notify_event(case, "extension_requested", actor=actor, ref=f"x{extension.pk}", detail=reason)
     return extension
 
 
@@ -422,7 +448,21 @@ def extension_decide(*, extension: Extension, actor, approve: bool, comment: str
         current = deadlines.DueDate.from_dict(case.due_basis)
         _apply_due(case, rules.extend_due(current, extension.requested_date, case_kind=case.kind))
         _save(case, actor=actor, at=at, reason=_("Extension approved to %(date)s") % {"date": case.due_date})
+    notifications.replan_reminders(case)
+    notifications.notify_event(case, "extension_decided", actor=actor, ref=f"x{extension.pk}",
+                               detail=extension.decision_comment)
     return extension
+
+
+@transaction.atomic
+def case_mark_escalated(*, case: Case, on: date) -> Case:
+    """通报: the reminder ladder's last rung names the late body to the leadership (domain.md §7). By the system."""
+    case = _locked(case)
+    if case.escalated_on is None:
+        case.escalated_on = on
+        _save(case, actor=None, reason=_("Circulated as overdue (通报) after %(days)s days past the due date")
+              % {"days": (on - case.due_date).days})
+    return case
 
 
 # ---------------------------------------------------------------- items

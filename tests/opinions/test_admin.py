@@ -7,7 +7,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("agencies", "opinions")
+OUR_APPS = ("agencies", "opinions", "notifications")
 
 
 @pytest.fixture

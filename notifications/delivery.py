@@ -1,0 +1,78 @@
+"""Sending one notification on an external channel, and recording what happened (design.md rule 9).
+
+Retries are rows, not timers: a transient failure puts the row back to pending with a next attempt time, and the
+minute sweep hands it out again — so a retry survives a worker restart or a broker outage like everything else.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .messages import event_message
+from .models import Notification, NotificationState
+from .services import messages_for, save_and_send
+from .transports import TRANSPORTS, DeliveryError
+
+MAX_ATTEMPTS = 6
+SENDING_LEASE = timedelta(minutes=10)
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min, 8 min: short enough to ride out a gateway restart, never a long timer."""
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 600))
+
+
+def send_one(notification_id: int, *, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, state=NotificationState.PENDING).update(
+        state=NotificationState.SENDING, attempts=F("attempts") + 1, next_attempt_at=None)
+    if not claimed:
+        return "skipped"  # someone else has it, or it is already done
+    notification = Notification.objects.select_related("endpoint", "recipient").get(pk=notification_id)
+    try:
+        TRANSPORTS[notification.channel].send(notification)
+    except DeliveryError as exc:
+        return _record_failure(notification, exc, now=now)
+    Notification.objects.filter(pk=notification_id).update(state=NotificationState.SENT, sent_at=now, last_error="")
+    return "sent"
+
+
+def _record_failure(notification, exc: DeliveryError, *, now: datetime) -> str:
+    if exc.permanent or notification.attempts >= MAX_ATTEMPTS:
+        with transaction.atomic():
+            Notification.objects.filter(pk=notification.pk).update(state=NotificationState.FAILED,
+                                                                   last_error=str(exc))
+            if exc.permanent and notification.endpoint_id:
+                _disable_endpoint(notification, str(exc))
+        return "failed"
+    Notification.objects.filter(pk=notification.pk).update(
+        state=NotificationState.PENDING, last_error=str(exc), next_attempt_at=now + backoff(notification.attempts))
+    return "retry"
+
+
+def _disable_endpoint(notification, reason: str) -> None:
+    """A channel that fails permanently is switched off and its owner told in the inbox, which always works."""
+    endpoint = notification.endpoint
+    endpoint.enabled = False
+    endpoint.disabled_reason = reason[:300]
+    endpoint.save(update_fields=["enabled", "disabled_reason"])
+    subject, _body = event_message("channel_disabled", None)
+    save_and_send(messages_for([endpoint.user], key=f"disabled:{endpoint.pk}:{notification.pk}",
+                               event="channel_disabled", subject=f"{subject}{endpoint.target}", body=reason))
+
+
+def due_for_retry(*, now: datetime, limit: int = 1000) -> list[int]:
+    """Pending rows whose next attempt is due, and rows stuck in sending after a lost worker (at-least-once)."""
+    Notification.objects.filter(state=NotificationState.SENDING, next_attempt_at__isnull=True,
+                                created_at__lt=now - SENDING_LEASE).update(state=NotificationState.PENDING)
+    due = Notification.objects.filter(state=NotificationState.PENDING).exclude(channel="inbox").filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=now - SENDING_LEASE))
+    return list(due.values_list("pk", flat=True)[:limit])
+
+
+def resend(notification_id: int) -> bool:
+    """Admin: send a failed notification again."""
+    return bool(Notification.objects.filter(pk=notification_id).exclude(channel="inbox").exclude(
+        state=NotificationState.SENT).update(state=NotificationState.PENDING, next_attempt_at=None, attempts=0))

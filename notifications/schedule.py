@@ -1,0 +1,81 @@
+"""When reminders fire (domain.md §7). Pure: no Django, dates and a working-day predicate are arguments.
+
+The ladder: reminders N days before the due date, a 催办通知 the day after it, a 通报 (escalation) after N working
+days overdue. Reminders go out only inside a sending window on working days (no messages at night), and a
+reminder whose moment has passed and been superseded by a later step is skipped, not sent late.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+BEFORE = "before"
+OVERDUE = "overdue"
+ESCALATION = "escalation"
+
+
+@dataclass(frozen=True)
+class Policy:
+    days_before: tuple[int, ...] = (30, 14, 7, 3, 1, 0)
+    overdue_after_days: int = 1
+    escalate_after_workdays: int = 5
+    window_start: time = time(8, 30)
+    window_end: time = time(18, 0)
+
+    def __post_init__(self):
+        if any(n < 0 for n in self.days_before) or len(set(self.days_before)) != len(self.days_before):
+            raise ValueError("days_before must be distinct whole numbers of days, zero or more")
+        if self.overdue_after_days < 1 or self.escalate_after_workdays < 1:
+            raise ValueError("overdue and escalation steps come at least one day after the due date")
+        if not self.window_start < self.window_end:
+            raise ValueError("the sending window must start before it ends")
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str        # "before:7", "overdue", "escalation"
+    fire_on: date   # local date; it fires at the window's start that day
+
+    @property
+    def kind(self) -> str:
+        return self.key.partition(":")[0]
+
+    @property
+    def rank(self) -> int:
+        """Order along the ladder: a step supersedes every step of lower rank for the same due date."""
+        if self.kind == BEFORE:
+            return -int(self.key.partition(":")[2])
+        return 1 if self.kind == OVERDUE else 2
+
+
+def step_rank(key: str) -> int:
+    return Step(key, date.min).rank
+
+
+def plan(due: date, policy: Policy, *, is_workday: Callable[[date], bool]) -> list[Step]:
+    steps = [Step(f"{BEFORE}:{n}", due - timedelta(days=n)) for n in sorted(policy.days_before, reverse=True)]
+    steps.append(Step(OVERDUE, due + timedelta(days=policy.overdue_after_days)))
+    day, counted = due, 0
+    while counted < policy.escalate_after_workdays:
+        day += timedelta(days=1)
+        counted += is_workday(day)
+    steps.append(Step(ESCALATION, day))
+    return steps
+
+
+def fire_at(step: Step, policy: Policy) -> datetime:
+    """Naive local time; the caller makes it aware in the product's time zone."""
+    return datetime.combine(step.fire_on, policy.window_start)
+
+
+def in_window(local: datetime, policy: Policy, *, is_workday: Callable[[date], bool]) -> bool:
+    return is_workday(local.date()) and policy.window_start <= local.time() < policy.window_end
+
+
+def superseded(key: str, due_keys: Iterable[str]) -> bool:
+    """A before-due reminder is stale when a later step of the same due date is already due too: after downtime,
+    "7 days before" is not sent when it is already "3 days before". Overdue and escalation steps never go stale."""
+    if not key.startswith(BEFORE):
+        return False
+    rank = step_rank(key)
+    return any(step_rank(other) > rank for other in due_keys if other != key)

@@ -1,0 +1,135 @@
+"""Planning reminders and writing notifications. Called by the case services inside their transaction, so a
+plan can never disagree with the case it belongs to (design.md rule 4)."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from opinions import rules
+
+from . import schedule
+from .directory import Directory
+from .messages import event_message
+from .models import Channel, Notification, NotificationState, Reminder, ReminderState
+
+# A case needs reminders while the body still owes its report (domain.md §5: overdue is "not yet submitted").
+NEEDS_REMINDERS = ("issued", "in_progress", "in_consultation")
+
+
+def _aware(naive: datetime) -> datetime:
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def replan_reminders(case, *, now: datetime | None = None) -> int:
+    """Make the planned rungs match the case: cancel those of another due date or of a case that no longer needs
+    them, add the missing ones. Idempotent (unique case/step/due date). Returns the number of rows created."""
+    now = now or timezone.now()
+    pending = Reminder.objects.filter(case=case, state=ReminderState.PLANNED)
+    if case.status not in NEEDS_REMINDERS or case.due_date is None:
+        pending.update(state=ReminderState.CANCELLED, finished_at=now, outcome="case no longer needs reminders")
+        return 0
+    pending.exclude(due_date=case.due_date).update(state=ReminderState.CANCELLED, finished_at=now,
+                                                   outcome="due date changed")
+    policy = rules.reminder_policy(rules.rule_set_for(case.kind))
+    existing = {r.step: r for r in Reminder.objects.filter(case=case, due_date=case.due_date)}
+    created = 0
+    for step in schedule.plan(case.due_date, policy, is_workday=rules.is_workday_for_reminders):
+        fire_at = _aware(schedule.fire_at(step, policy))
+        # A before-due rung already in the past at planning time is superseded by what is planned now.
+        if step.kind == schedule.BEFORE and fire_at < now:
+            continue
+        row = existing.get(step.key)
+        if row is None:
+            Reminder.objects.create(case=case, step=step.key, due_date=case.due_date, fire_at=fire_at)
+            created += 1
+        elif row.state == ReminderState.CANCELLED:
+            # The case needs this rung again (a returned report, a reopened case); what was sent stays sent.
+            Reminder.objects.filter(pk=row.pk, state=ReminderState.CANCELLED).update(
+                state=ReminderState.PLANNED, fire_at=fire_at, finished_at=None, outcome="")
+    return created
+
+
+def messages_for(users, *, key: str, event: str, subject: str, body: str, case=None, reminder=None,
+                 directory: Directory | None = None) -> list[Notification]:
+    """Inbox for everyone, plus each recipient's enabled channels. Unsaved rows, deduplicated by `key`."""
+    endpoints = directory.endpoints if directory is not None else None
+    now = timezone.now()
+    result = []
+    for user in users:
+        common = {"recipient": user, "event": event, "subject": subject[:300], "body": body, "case": case,
+                  "reminder": reminder}
+        result.append(Notification(dedupe_key=f"{key}:u{user.pk}:inbox", channel=Channel.INBOX,
+                                   state=NotificationState.SENT, sent_at=now, **common))
+        user_endpoints = (endpoints.get(user.pk, []) if endpoints is not None
+                          else user.notification_endpoints.filter(enabled=True))
+        for endpoint in user_endpoints:
+            result.append(Notification(dedupe_key=f"{key}:u{user.pk}:{endpoint.channel}:{endpoint.pk}",
+                                       channel=endpoint.channel, endpoint=endpoint, address=endpoint.target,
+                                       **common))
+    return result
+
+
+def external_copy(address: str, *, key: str, event: str, subject: str, body: str, case=None,
+                  reminder=None) -> Notification:
+    """An e-mail to someone without an account, e.g. the body's leader copied on a 催办通知."""
+    return Notification(dedupe_key=f"{key}:a:{address}"[:200], channel=Channel.EMAIL, address=address, event=event,
+                        subject=subject[:300], body=body, case=case, reminder=reminder)
+
+
+def save_and_send(notifications: list[Notification]) -> None:
+    """Write the rows (duplicates are ignored) and, once committed, hand the external ones to delivery tasks."""
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
+    keys = [n.dedupe_key for n in notifications if n.channel != Channel.INBOX]
+    if keys:
+        from .tasks import send_notifications
+
+        ids = list(Notification.objects.filter(dedupe_key__in=keys, state=NotificationState.PENDING)
+                   .values_list("pk", flat=True))
+        if ids:
+            transaction.on_commit(lambda: send_notifications.delay(ids))
+
+
+EVENT_AUDIENCE = {
+    # event: who must act on it (domain.md §3)
+    "case_issued": "bodies",
+    "consultation_draft": "consulted_staff",
+    "consultation_comments": "liaisons",
+    "report_submitted": "staff",
+    "report_returned": "liaisons",
+    "extension_requested": "approvers",
+    "extension_decided": "liaisons",
+    "evaluation_recorded": "liaisons_and_staff",
+    "case_closed": "liaisons_and_staff",
+}
+
+
+def notify_event(case, event: str, *, actor, ref: str, detail: str = "") -> None:
+    case.co_body_ids = list(case.co_bodies.values_list("pk", flat=True))
+    directory = Directory.for_cases([case])
+    audience = EVENT_AUDIENCE[event]
+    liaisons = directory.body_liaisons(case.lead_body_id)
+    users = {
+        "bodies": lambda: directory.body_liaisons(case.lead_body_id, *case.co_body_ids),
+        "liaisons": lambda: liaisons,
+        "staff": lambda: directory.case_staff(case),
+        "consulted_staff": lambda: directory.case_staff(case, prefer_consulted=True),
+        "approvers": lambda: (directory.leadership() if rules.extension_approver_for(case) == "leader"
+                              else directory.case_staff(case)),
+        "liaisons_and_staff": lambda: liaisons + directory.case_staff(case),
+    }[audience]()
+    subject, body = event_message(event, case, detail)
+    recipients = [user for user in users if user != actor]
+    save_and_send(messages_for(recipients, key=f"e:{event}:{case.pk}:{ref}", event=event, subject=subject,
+                               body=body, case=case, directory=directory))
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, channel=Channel.INBOX, read_at__isnull=True).count()
+
+
+def inbox_mark_read(*, user, notification_ids=None) -> int:
+    unread = Notification.objects.filter(recipient=user, channel=Channel.INBOX, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,44 @@
+"""Celery tasks: thin, take ids, safe to run twice (design.md rule 5)."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import delivery
+from . import sweep as reminder_sweep
+
+MAX_BATCHES_PER_SWEEP = 50
+
+
+@shared_task
+def sweep() -> dict[str, int]:
+    """Every minute: claim due reminders in batches and hand each batch to a delivery task; re-hand batches whose
+    task was lost; hand out notifications whose retry is due."""
+    now = timezone.now()
+    claimed = 0
+    for _batch in range(MAX_BATCHES_PER_SWEEP):
+        ids = reminder_sweep.claim_due(now=now)
+        if not ids:
+            break
+        claimed += len(ids)
+        deliver_reminders.delay(ids)
+    stale = reminder_sweep.reclaim_stale(now=now)
+    if stale:
+        deliver_reminders.delay(stale)
+    retry = delivery.due_for_retry(now=now)
+    if retry:
+        send_notifications.delay(retry)
+    return {"claimed": claimed, "reclaimed": len(stale), "retried": len(retry)}
+
+
+@shared_task(acks_late=True)
+def deliver_reminders(reminder_ids: list[int]) -> dict[str, int]:
+    return reminder_sweep.deliver(reminder_ids)
+
+
+@shared_task(acks_late=True)
+def send_notifications(notification_ids: list[int]) -> dict[str, int]:
+    outcome: dict[str, int] = {}
+    for notification_id in notification_ids:
+        result = delivery.send_one(notification_id)
+        outcome[result] = outcome.get(result, 0) + 1
+    return outcome

@@ -1,0 +1,77 @@
+"""Reminder rows are planned with the change that needs them, re-planned or cancelled when the case changes."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from notifications.models import Reminder, ReminderState
+from notifications.services import replan_reminders
+from opinions import services
+
+from .conftest import local
+
+pytestmark = pytest.mark.django_db
+
+
+def planned(case):
+    return dict(Reminder.objects.filter(case=case, state=ReminderState.PLANNED).values_list("step", "due_date"))
+
+
+def test_issuing_plans_overdue_and_escalation_steps_for_a_past_due_date(issued_case):
+    # Issued "in 2020": every before-due rung is already in the past and superseded; what is still owed remains.
+    assert planned(issued_case) == {"overdue": date(2020, 12, 3), "escalation": date(2020, 12, 3)}
+
+
+@pytest.fixture
+def calendar_ahead():
+    """Tests that run on the real clock may reach next year, whose official calendar may not be out yet."""
+    from opinions.models import CalendarDay
+
+    for year in (timezone.localdate().year, timezone.localdate().year + 1):
+        if not CalendarDay.objects.filter(date__year=year).exists():
+            services.calendar_enter_year(year=year, actor=None, rest_days={}, make_up_workdays={})
+
+
+def test_a_case_due_in_the_future_gets_the_whole_ladder(make_case, world, calendar_ahead):
+    today = timezone.localdate()
+    case = services.case_create(actor=world.staff, kind="plan_execution", title="未来的案件", lead_body=world.gov,
+                                deadline_rule="days:40", deadline_rule_reason="测试",
+                                supervising_committee=world.caijing)
+    case = services.case_issue(case=case, actor=world.staff, issued_date=today)
+    steps = planned(case)
+    assert set(steps) >= {"before:30", "before:14", "before:7", "before:3", "before:1", "before:0", "overdue",
+                          "escalation"}
+    first = Reminder.objects.get(case=case, step="before:30")
+    assert timezone.localtime(first.fire_at).time().isoformat() == "08:30:00"
+
+
+def test_receipt_moves_the_due_date_and_replans(received_case):
+    states = dict(Reminder.objects.filter(case=received_case, due_date=date(2020, 12, 3)).values_list("step", "state"))
+    assert set(states.values()) == {ReminderState.CANCELLED}
+    assert planned(received_case) == {"overdue": date(2020, 12, 7), "escalation": date(2020, 12, 7)}
+    overdue = Reminder.objects.get(case=received_case, step="overdue", due_date=date(2020, 12, 7))
+    assert overdue.fire_at == local(2020, 12, 8, 8, 30)
+
+
+def test_an_approved_extension_cancels_the_old_plan_and_plans_the_new_due_date(received_case, world):
+    extension = services.extension_request(case=received_case, actor=world.liaison,
+                                           requested_date=date(2021, 1, 15), reason="需要协调",
+                                           at=local(2020, 11, 30, 10))
+    services.extension_decide(extension=extension, actor=world.leader, approve=True, comment="同意")
+    assert planned(received_case) == {"overdue": date(2021, 1, 15), "escalation": date(2021, 1, 15)}
+    assert not Reminder.objects.filter(case=received_case, due_date=date(2020, 12, 7),
+                                       state=ReminderState.PLANNED).exists()
+
+
+def test_submitting_the_report_cancels_the_reminders_and_a_return_plans_them_again(received_case, world):
+    services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
+    assert planned(received_case) == {}
+    services.report_return(case=received_case, actor=world.staff, reason="不完整")
+    assert planned(received_case) == {"overdue": date(2020, 12, 7), "escalation": date(2020, 12, 7)}
+
+
+def test_replanning_twice_creates_nothing_new(received_case):
+    before = Reminder.objects.count()
+    assert replan_reminders(received_case) == 0
+    assert Reminder.objects.count() == before

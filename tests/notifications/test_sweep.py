@@ -1,0 +1,114 @@
+"""One sweep step at a time: claim once, deliver once, skip what is stale, respect the sending window."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from agencies.models import Membership, MembershipRole
+from notifications import sweep
+from notifications.models import Channel, Notification, Reminder, ReminderState
+from opinions.models import Case
+
+from .conftest import local
+
+pytestmark = pytest.mark.django_db
+MONDAY_MORNING = local(2020, 12, 14, 10, 0)  # after the overdue notice (12-08) and escalation (12-14) are due
+
+
+def inbox(user):
+    return list(Notification.objects.filter(recipient=user, channel=Channel.INBOX, event__startswith="reminder")
+                .values_list("event", flat=True))
+
+
+def test_due_rows_are_claimed_once(received_case):
+    first = sweep.claim_due(now=MONDAY_MORNING)
+    assert len(first) == 2
+    assert sweep.claim_due(now=MONDAY_MORNING) == []
+    assert set(Reminder.objects.filter(pk__in=first).values_list("state", flat=True)) == {ReminderState.CLAIMED}
+
+
+def test_nothing_is_claimed_at_night_or_at_the_weekend(received_case):
+    assert sweep.claim_due(now=local(2020, 12, 14, 3, 0)) == []
+    assert sweep.claim_due(now=local(2020, 12, 13, 10, 0)) == []  # Sunday
+    assert sweep.claim_due(now=local(2020, 12, 14, 8, 30)) != []
+
+
+def test_a_rung_not_yet_due_is_not_claimed(received_case):
+    assert sweep.claim_due(now=local(2020, 12, 7, 10, 0)) == []
+
+
+def test_the_overdue_notice_goes_to_the_liaison_the_supervising_staff_and_the_bodys_leader(received_case, world):
+    world.gov.leader_email = "mayor-office@anyang.example"
+    world.gov.save()
+    ids = sweep.claim_due(now=local(2020, 12, 8, 9, 0))
+    outcome = sweep.deliver(ids, now=local(2020, 12, 8, 9, 0))
+    assert outcome == {ReminderState.SENT: 1}
+    assert inbox(world.liaison) == ["reminder_overdue"]
+    assert inbox(world.staff) == ["reminder_overdue"]
+    assert inbox(world.court_liaison) == []
+    copy = Notification.objects.get(address="mayor-office@anyang.example")
+    assert copy.channel == Channel.EMAIL
+    assert "催办" in copy.subject
+
+
+def test_escalation_notifies_leadership_and_flags_the_case_on_its_timeline(received_case, world):
+    sweep.deliver(sweep.claim_due(now=MONDAY_MORNING), now=MONDAY_MORNING)
+    assert "reminder_escalation" in inbox(world.leader)
+    case = Case.objects.get(pk=received_case.pk)
+    assert case.escalated_on == date(2020, 12, 14)
+    record = case.history.first()
+    assert record.escalated_on == date(2020, 12, 14)
+    assert record.history_user is None
+    assert "通报" in record.history_change_reason
+
+
+def test_delivering_the_same_batch_twice_sends_nothing_twice(received_case, world):
+    ids = sweep.claim_due(now=MONDAY_MORNING)
+    sweep.deliver(ids, now=MONDAY_MORNING)
+    count = Notification.objects.count()
+    Reminder.objects.filter(pk__in=ids).update(state=ReminderState.CLAIMED)  # as if the task ran again
+    sweep.deliver(ids, now=MONDAY_MORNING)
+    assert Notification.objects.count() == count
+    assert inbox(world.liaison).count("reminder_overdue") == 1
+
+
+def test_after_days_down_the_stale_rungs_are_skipped_and_the_current_one_sent_once(world):
+    from opinions import services
+
+    services.calendar_enter_year(year=2030, actor=None, rest_days={}, make_up_workdays={})
+    case = services.case_create(actor=world.staff, kind="plan_execution", title="停机测试", lead_body=world.gov,
+                                deadline_rule="date:2030-12-31", deadline_rule_reason="测试",
+                                supervising_committee=world.caijing)
+    services.case_issue(case=case, actor=world.staff)
+    # The scheduler was down for days: on Monday 12-30 the 30-, 14-, 7- and 3-day rungs and the 1-day rung are due.
+    now = local(2030, 12, 30, 9, 0)
+    outcome = sweep.deliver(sweep.claim_due(now=now), now=now)
+    assert outcome == {ReminderState.SKIPPED: 4, ReminderState.SENT: 1}
+    assert Reminder.objects.get(case=case, state=ReminderState.SENT).step == "before:1"
+    assert inbox(world.liaison).count("reminder_before") == 1
+    assert sweep.claim_due(now=now) == []
+
+
+def test_a_replaced_liaison_no_longer_gets_reminders_and_the_new_one_does(received_case, world):
+    Membership.objects.filter(user=world.liaison).update(is_active=False)
+    newcomer = get_user_model().objects.create_user("new_liaison", password="x-12345-y")
+    Membership.objects.create(user=newcomer, role=MembershipRole.LIAISON, body=world.gov)
+    sweep.deliver(sweep.claim_due(now=MONDAY_MORNING), now=MONDAY_MORNING)
+    assert "reminder_overdue" in inbox(newcomer)
+    assert "reminder_overdue" not in inbox(world.liaison)
+
+
+def test_a_claimed_reminder_of_a_case_submitted_meanwhile_is_cancelled_not_sent(received_case, world):
+    from opinions import services
+
+    ids = sweep.claim_due(now=MONDAY_MORNING)
+    services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
+    assert sweep.deliver(ids, now=MONDAY_MORNING) == {ReminderState.CANCELLED: 2}
+    assert "reminder_overdue" not in inbox(world.liaison)
+
+
+def test_a_lost_claim_is_handed_out_again_after_the_lease(received_case):
+    ids = sweep.claim_due(now=MONDAY_MORNING)
+    assert sweep.reclaim_stale(now=MONDAY_MORNING + timedelta(minutes=5)) == []
+    assert sorted(sweep.reclaim_stale(now=MONDAY_MORNING + timedelta(minutes=11))) == sorted(ids)

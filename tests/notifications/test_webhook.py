@@ -1,0 +1,109 @@
+"""The webhook transport against a real HTTP server on loopback: signed, retried on 5xx and timeouts,
+given up (and the channel disabled, its owner told) on 4xx."""
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from notifications import delivery
+from notifications.models import Channel, Endpoint, Notification, NotificationState
+from notifications.transports import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookTransport
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver:
+    def __init__(self):
+        self.status = 200
+        self.delay = 0.0
+        self.requests = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((self.headers, body))  # case-insensitive, like HTTP
+                if receiver.delay:
+                    threading.Event().wait(receiver.delay)
+                self.send_response(receiver.status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+
+
+@pytest.fixture
+def webhook_message(world, receiver):
+    endpoint = Endpoint.objects.create(user=world.liaison, channel="webhook", target=receiver.url, secret="s3cret")
+    return Notification.objects.create(dedupe_key="t1", recipient=world.liaison, channel=Channel.WEBHOOK,
+                                       endpoint=endpoint, address=receiver.url, event="case_issued",
+                                       subject="新案件交办：测试", body="正文")
+
+
+def test_the_signature_can_be_verified_by_the_receiver(webhook_message, receiver):
+    assert delivery.send_one(webhook_message.pk) == "sent"
+    headers, body = receiver.requests[0]
+    expected = hmac.new(b"s3cret", headers[TIMESTAMP_HEADER].encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert headers[SIGNATURE_HEADER] == f"sha256={expected}"
+    assert json.loads(body)["subject"] == "新案件交办：测试"
+    webhook_message.refresh_from_db()
+    assert webhook_message.state == NotificationState.SENT
+
+
+def test_a_5xx_is_retried_later_with_backoff(webhook_message, receiver):
+    receiver.status = 503
+    assert delivery.send_one(webhook_message.pk) == "retry"
+    webhook_message.refresh_from_db()
+    assert webhook_message.state == NotificationState.PENDING
+    assert webhook_message.next_attempt_at is not None
+    assert "503" in webhook_message.last_error
+    assert delivery.due_for_retry(now=webhook_message.next_attempt_at) == [webhook_message.pk]
+    receiver.status = 200
+    assert delivery.send_one(webhook_message.pk) == "sent"
+    assert len(receiver.requests) == 2
+
+
+def test_a_timeout_is_retried(webhook_message, receiver, monkeypatch):
+    monkeypatch.setattr(WebhookTransport, "timeout_seconds", 0.2)
+    receiver.delay = 1.0
+    assert delivery.send_one(webhook_message.pk) == "retry"
+
+
+def test_a_4xx_is_permanent_and_disables_the_channel_telling_its_owner(webhook_message, receiver, world):
+    receiver.status = 404
+    assert delivery.send_one(webhook_message.pk) == "failed"
+    webhook_message.refresh_from_db()
+    assert webhook_message.state == NotificationState.FAILED
+    endpoint = Endpoint.objects.get(pk=webhook_message.endpoint_id)
+    assert not endpoint.enabled
+    assert "404" in endpoint.disabled_reason
+    notice = Notification.objects.get(recipient=world.liaison, channel=Channel.INBOX, event="channel_disabled")
+    assert receiver.url in notice.subject
+
+
+def test_after_the_last_attempt_a_transient_failure_is_given_up(webhook_message, receiver):
+    receiver.status = 500
+    Notification.objects.filter(pk=webhook_message.pk).update(attempts=delivery.MAX_ATTEMPTS - 1)
+    assert delivery.send_one(webhook_message.pk) == "failed"
+    assert Endpoint.objects.get(pk=webhook_message.endpoint_id).enabled  # transient: the channel stays on
+
+
+def test_a_notification_is_sent_only_by_whoever_claims_it(webhook_message, receiver):
+    assert delivery.send_one(webhook_message.pk) == "sent"
+    assert delivery.send_one(webhook_message.pk) == "skipped"
+    assert len(receiver.requests) == 1
