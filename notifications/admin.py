@@ -33,9 +33,10 @@ class NotificationAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         ids = [n.pk for n in queryset if delivery.resend(n.pk)]
         if ids:
+            from .queue import enqueue
             from .tasks import send_notifications
 
-            send_notifications.delay(ids)
+            enqueue(send_notifications, ids)
         self.message_user(request, _("%(n)d notifications queued again.") % {"n": len(ids)}, messages.SUCCESS)
 
 

@@ -3,7 +3,6 @@ plan can never disagree with the case it belongs to (design.md rule 4)."""
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from opinions import rules
@@ -12,6 +11,7 @@ from . import schedule
 from .directory import Directory
 from .messages import event_message
 from .models import Channel, Notification, NotificationState, Reminder, ReminderState
+from .queue import enqueue_on_commit
 
 # A case needs reminders while the body still owes its report (domain.md §5: overdue is "not yet submitted").
 NEEDS_REMINDERS = ("issued", "in_progress", "in_consultation")
@@ -87,7 +87,7 @@ def save_and_send(notifications: list[Notification]) -> None:
         ids = list(Notification.objects.filter(dedupe_key__in=keys, state=NotificationState.PENDING)
                    .values_list("pk", flat=True))
         if ids:
-            transaction.on_commit(lambda: send_notifications.delay(ids))
+            enqueue_on_commit(send_notifications, ids)
 
 
 EVENT_AUDIENCE = {

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from . import delivery
 from . import sweep as reminder_sweep
+from .queue import enqueue
 
 MAX_BATCHES_PER_SWEEP = 50
 
@@ -20,13 +21,13 @@ def sweep() -> dict[str, int]:
         if not ids:
             break
         claimed += len(ids)
-        deliver_reminders.delay(ids)
+        enqueue(deliver_reminders, ids)
     stale = reminder_sweep.reclaim_stale(now=now)
     if stale:
-        deliver_reminders.delay(stale)
+        enqueue(deliver_reminders, stale)
     retry = delivery.due_for_retry(now=now)
     if retry:
-        send_notifications.delay(retry)
+        enqueue(send_notifications, retry)
     return {"claimed": claimed, "reclaimed": len(stale), "retried": len(retry)}
 
 

@@ -138,6 +138,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Unacknowledged tasks of a killed worker come back after this many seconds. Our tasks take seconds, and none is
+# scheduled ahead (rule 4), so a short timeout redelivers lost work quickly without re-running live tasks.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300"))}
+# Publishing to a broker that is down must give up quickly: the sweep re-hands whatever was not queued.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 # Periodic work; on the embedded default `manage.py serve` runs the same schedule in-process.
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},

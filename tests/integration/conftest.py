@@ -1,4 +1,4 @@
-"""A real Celery worker process against real Redis and the test PostgreSQL database (never mocked)."""
+"""Real Celery worker processes against real Redis and the test PostgreSQL database (never mocked)."""
 
 import os
 import subprocess
@@ -12,29 +12,51 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url or connection.vendor != "postgresql":
+def require_postgres_and_redis():
+    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
         pytest.skip("worker tests run in the PostgreSQL + Redis pass (set DATABASE_URL and REDIS_URL)")
+
+
+def worker_env(**extra) -> dict:
     db = connection.settings_dict
-    env = {**os.environ, "REDIS_URL": redis_url,
-           # The worker must use the test database pytest-django created, not the one DATABASE_URL names.
-           "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/"
-                           f"{db['NAME']}"}
-    name = f"test-{os.getpid()}@%h"
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "npc_tracker", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle", "-n", name],
-        cwd=ROOT, env=env,
-    )
+    return {**os.environ,
+            # The worker must use the test database pytest-django created, not the one DATABASE_URL names.
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/"
+                            f"{db['NAME']}",
+            **extra}
+
+
+def start_worker(name: str, **env) -> subprocess.Popen:
+    """One solo-pool worker process (so SIGKILL really kills the process doing the work), ready when returned."""
     from npc_tracker.celery import app
 
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "npc_tracker", "worker", "--pool=solo", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
+        cwd=ROOT, env=worker_env(**env),
+    )
     deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=1):
+    while not any(name in reply_name for reply in app.control.ping(timeout=1) for reply_name in reply):
         if worker.poll() is not None or time.monotonic() > deadline:
             worker.kill()
-            pytest.fail("the Celery worker did not start (see its output above)")
+            pytest.fail(f"the Celery worker {name} did not start (see its output above)")
+    return worker
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """Module-scoped, so fault tests in other modules own the only worker they kill."""
+    require_postgres_and_redis()
+    worker = start_worker("session")
     yield worker
-    worker.terminate()
-    worker.wait(timeout=30)
+    stop_worker(worker)
