@@ -22,32 +22,53 @@ def _aware(naive: datetime) -> datetime:
 
 
 def replan_reminders(case, *, now: datetime | None = None) -> int:
-    """Make the planned rungs match the case: cancel those of another due date or of a case that no longer needs
-    them, add the missing ones. Idempotent (unique case/step/due date). Returns the number of rows created."""
+    """Make the planned rungs match the case (see replan_cases). Returns the number of rows created."""
+    return replan_cases([case], now=now)
+
+
+def replan_cases(cases, *, now: datetime | None = None) -> int:
+    """Make the planned rungs of these cases match them, in a fixed number of queries for the whole batch:
+    cancel the rungs of another due date or of a case that no longer needs them, revive rungs cancelled earlier
+    for the same due date (a returned report, a reopened case), add the missing ones. Idempotent."""
     now = now or timezone.now()
-    pending = Reminder.objects.filter(case=case, state=ReminderState.PLANNED)
-    if case.status not in NEEDS_REMINDERS or case.due_date is None:
-        pending.update(state=ReminderState.CANCELLED, finished_at=now, outcome="case no longer needs reminders")
-        return 0
-    pending.exclude(due_date=case.due_date).update(state=ReminderState.CANCELLED, finished_at=now,
-                                                   outcome="due date changed")
-    policy = rules.reminder_policy(rules.rule_set_for(case.kind))
-    existing = {r.step: r for r in Reminder.objects.filter(case=case, due_date=case.due_date)}
-    created = 0
-    for step in schedule.plan(case.due_date, policy, is_workday=rules.is_workday_for_reminders):
-        fire_at = _aware(schedule.fire_at(step, policy))
-        # A before-due rung already in the past at planning time is superseded by what is planned now.
-        if step.kind == schedule.BEFORE and fire_at < now:
-            continue
-        row = existing.get(step.key)
-        if row is None:
-            Reminder.objects.create(case=case, step=step.key, due_date=case.due_date, fire_at=fire_at)
-            created += 1
-        elif row.state == ReminderState.CANCELLED:
-            # The case needs this rung again (a returned report, a reopened case); what was sent stays sent.
-            Reminder.objects.filter(pk=row.pk, state=ReminderState.CANCELLED).update(
-                state=ReminderState.PLANNED, fire_at=fire_at, finished_at=None, outcome="")
-    return created
+    cases = list(cases)
+    wanted = {}
+    active = [c for c in cases if c.status in NEEDS_REMINDERS and c.due_date is not None]
+    if active:
+        calendar = rules.ReminderCalendar(min(c.due_date for c in active), max(c.due_date for c in active))
+        policies = {}
+        for case in active:
+            if case.kind not in policies:
+                policies[case.kind] = rules.reminder_policy(rules.rule_set_for(case.kind))
+            policy = policies[case.kind]
+            for step in schedule.plan(case.due_date, policy, is_workday=calendar.is_workday):
+                fire_at = _aware(schedule.fire_at(step, policy))
+                # A before-due rung already in the past at planning time is superseded by what is planned now.
+                if step.kind == schedule.BEFORE and fire_at < now:
+                    continue
+                wanted[(case.pk, step.key, case.due_date)] = fire_at
+    to_cancel, to_revive = [], []
+    existing = Reminder.objects.filter(case_id__in=[c.pk for c in cases],
+                                       state__in=[ReminderState.PLANNED, ReminderState.CANCELLED])
+    known = set()
+    for pk, case_id, step, due_date, state in existing.values_list("pk", "case_id", "step", "due_date", "state"):
+        key = (case_id, step, due_date)
+        known.add(key)
+        if state == ReminderState.PLANNED and key not in wanted:
+            to_cancel.append(pk)
+        elif state == ReminderState.CANCELLED and key in wanted:
+            to_revive.append((pk, wanted[key]))
+    if to_cancel:
+        Reminder.objects.filter(pk__in=to_cancel, state=ReminderState.PLANNED).update(
+            state=ReminderState.CANCELLED, finished_at=now, outcome="no longer needed for this due date")
+    for pk, fire_at in to_revive:
+        Reminder.objects.filter(pk=pk, state=ReminderState.CANCELLED).update(
+            state=ReminderState.PLANNED, fire_at=fire_at, finished_at=None, outcome="")
+    # Rows already sent or skipped for a key are unique-constrained: ignore_conflicts keeps them as they are.
+    new = [Reminder(case_id=case_id, step=step, due_date=due_date, fire_at=fire_at)
+           for (case_id, step, due_date), fire_at in wanted.items() if (case_id, step, due_date) not in known]
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    return len(new)
 
 
 def messages_for(users, *, key: str, event: str, subject: str, body: str, case=None, reminder=None,

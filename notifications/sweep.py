@@ -30,12 +30,12 @@ CLAIM_LEASE = timedelta(minutes=10)
 def open_case_kinds(now: datetime) -> list[str] | None:
     """Case kinds whose sending window is open now; None means every kind (no rule set restricts it)."""
     local = timezone.localtime(now).replace(tzinfo=None)
+    is_workday = rules.ReminderCalendar(local.date(), local.date()).is_workday
     rule_sets = list(RuleSet.objects.filter(jurisdiction=rules.jurisdiction()))
     if not rule_sets:
-        policy = schedule.Policy()
-        return None if schedule.in_window(local, policy, is_workday=rules.is_workday_for_reminders) else []
+        return None if schedule.in_window(local, schedule.Policy(), is_workday=is_workday) else []
     return [rs.case_kind for rs in rule_sets
-            if schedule.in_window(local, rules.reminder_policy(rs), is_workday=rules.is_workday_for_reminders)]
+            if schedule.in_window(local, rules.reminder_policy(rs), is_workday=is_workday)]
 
 
 def claim_due(*, now: datetime, limit: int = BATCH_SIZE) -> list[int]:

@@ -131,8 +131,16 @@ def validate_reminder_policy(rule_set: RuleSet) -> None:
         raise ValidationError(str(exc)) from exc
 
 
-def is_workday_for_reminders(day: date) -> bool:
-    """Sending windows and escalation steps follow the calendar; for a year not entered yet they fall back to
-    Monday–Friday — a reminder is a courtesy, not a legal time limit, so it must not stop for want of a calendar."""
-    row = CalendarDay.objects.filter(date=day).values_list("is_workday", flat=True).first()
-    return row if row is not None else day.weekday() < 5
+class ReminderCalendar:
+    """Working days for the reminder ladder, loaded once for the years a batch needs.
+
+    For a year not entered yet it falls back to Monday–Friday: a reminder is a courtesy, not a legal time limit,
+    so it must not stop for want of a calendar (deadlines themselves are never guessed)."""
+
+    def __init__(self, first: date, last: date):
+        self.days = dict(CalendarDay.objects.filter(date__year__gte=first.year, date__year__lte=last.year + 1)
+                         .values_list("date", "is_workday"))
+
+    def is_workday(self, day: date) -> bool:
+        known = self.days.get(day)
+        return known if known is not None else day.weekday() < 5

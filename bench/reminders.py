@@ -1,0 +1,125 @@
+"""Benchmark: reminder planning and one sweep on PostgreSQL (issue 3). Prints figures; asserts nothing.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/reminders.py [--cases 100000]
+
+Works in its own database (npc_bench, dropped and re-created), so it never touches real data:
+  1. creates N open cases (bulk, not timed) with due dates spread over the next 60 days;
+  2. plans their reminder ladders with notifications.services.replan_cases in batches of 1,000 (timed, queries);
+  3. makes 10,000 reminders due and runs the sweep's claim + deliver to the in-app inbox (timed, queries).
+"""
+
+import argparse
+import os
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def use_bench_database() -> str:
+    import dj_database_url
+    import psycopg2
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server: the benchmark is about PostgreSQL.")
+    config = dj_database_url.parse(url)
+    admin = psycopg2.connect(dbname=config["NAME"], user=config["USER"], password=config["PASSWORD"],
+                             host=config["HOST"], port=config["PORT"] or 5432)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS npc_bench")
+        cursor.execute("CREATE DATABASE npc_bench")
+    admin.close()
+    bench_url = url.rsplit("/", 1)[0] + "/npc_bench"
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.pop("REDIS_URL", None)  # tasks in-process: the benchmark measures the database work
+    return bench_url
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=10_000, help="reminders made due for the sweep")
+    args = parser.parse_args()
+    print(f"database: {use_bench_database()}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npc_tracker.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from agencies.models import Body, Membership, MembershipRole
+    from notifications import sweep
+    from notifications.models import Notification, Reminder, ReminderState
+    from notifications.services import replan_cases
+    from opinions import services
+    from opinions.models import CalendarDay, Case
+
+    call_command("migrate", verbosity=0)
+    today = timezone.localdate()
+    if not CalendarDay.objects.filter(date__year=today.year + 1).exists():
+        # Due dates run into next year; give it a weekends-only calendar if the official one is not entered.
+        services.calendar_enter_year(year=today.year + 1, actor=None, rest_days={}, make_up_workdays={})
+
+    body = Body.objects.create(name="基准测试单位", kind="government")
+    for n in range(2):
+        user = get_user_model().objects.create(username=f"bench_liaison{n}")
+        Membership.objects.create(user=user, role=MembershipRole.LIAISON, body=body)
+    started = time.perf_counter()
+    Case.objects.bulk_create(
+        (Case(kind="special_work_report", title=f"基准案件 {n}", lead_body=body, status="in_progress",
+              due_date=today + timedelta(days=1 + n % 60)) for n in range(args.cases)), batch_size=5000)
+    print(f"created {args.cases:,} open cases in {time.perf_counter() - started:.1f} s (setup, not measured)")
+
+    counter = QueryCounter()
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        for offset in range(0, len(ids), 1000):
+            replan_cases(Case.objects.filter(pk__in=ids[offset:offset + 1000]))
+    elapsed = time.perf_counter() - started
+    planned = Reminder.objects.count()
+    batches = -(-len(ids) // 1000)
+    print(f"planning: {planned:,} reminders for {args.cases:,} cases in {elapsed:.1f} s "
+          f"({args.cases / elapsed:,.0f} cases/s); {counter.count:,} queries = {counter.count / batches:.1f} per "
+          f"batch of 1,000 cases")
+
+    # Make `--due` reminders due now (one per case, the rung due first), as after a quiet night.
+    now = timezone.make_aware(datetime.combine(date(2026, 11, 23), datetime.min.time())) + timedelta(hours=10)
+    due_ids = list(Reminder.objects.filter(state=ReminderState.PLANNED).order_by("case_id", "fire_at")
+                   .distinct("case_id").values_list("pk", flat=True)[:args.due])
+    Reminder.objects.filter(pk__in=due_ids).update(fire_at=now - timedelta(minutes=5))
+    counter = QueryCounter()
+    started = time.perf_counter()
+    delivered_batches = 0
+    with connection.execute_wrapper(counter):
+        while batch := sweep.claim_due(now=now, limit=sweep.BATCH_SIZE):
+            sweep.deliver(batch, now=now)
+            delivered_batches += 1
+    elapsed = time.perf_counter() - started
+    sent = Reminder.objects.filter(state=ReminderState.SENT).count()
+    skipped = Reminder.objects.filter(state=ReminderState.SKIPPED).count()
+    inbox = Notification.objects.filter(channel="inbox").count()
+    print(f"sweep: {sent:,} reminders sent (+{skipped:,} skipped) as {inbox:,} inbox messages in {elapsed:.1f} s "
+          f"= {sent / elapsed:,.0f} reminders/s; {counter.count:,} queries in {delivered_batches} batches of "
+          f"{sweep.BATCH_SIZE} = {counter.count / max(delivered_batches, 1):.1f} per batch")
+
+
+if __name__ == "__main__":
+    main()
