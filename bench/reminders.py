@@ -5,7 +5,10 @@
 Works in its own database (npc_bench, dropped and re-created), so it never touches real data:
   1. creates N open cases (bulk, not timed) with due dates spread over the next 60 days;
   2. plans their reminder ladders with notifications.services.replan_cases in batches of 1,000 (timed, queries);
-  3. makes 10,000 reminders due and runs the sweep's claim + deliver to the in-app inbox (timed, queries).
+  3. makes 10,000 reminders due and runs the sweep's claim + deliver to the in-app inbox in this process
+     (timed, queries per batch);
+  4. with REDIS_URL set: makes another 10,000 due and lets a real Celery worker pool (one process per core, as in
+     production) deliver the claimed batches (timed end to end).
 """
 
 import argparse
@@ -36,7 +39,6 @@ def use_bench_database() -> str:
     admin.close()
     bench_url = url.rsplit("/", 1)[0] + "/npc_bench"
     os.environ["DATABASE_URL"] = bench_url
-    os.environ.pop("REDIS_URL", None)  # tasks in-process: the benchmark measures the database work
     return bench_url
 
 
@@ -55,6 +57,7 @@ def main():
     parser.add_argument("--due", type=int, default=10_000, help="reminders made due for the sweep")
     args = parser.parse_args()
     print(f"database: {use_bench_database()}")
+    redis_url = os.environ.get("REDIS_URL", "")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npc_tracker.settings")
     import django
 
@@ -100,11 +103,16 @@ def main():
           f"({args.cases / elapsed:,.0f} cases/s); {counter.count:,} queries = {counter.count / batches:.1f} per "
           f"batch of 1,000 cases")
 
-    # Make `--due` reminders due now (one per case, the rung due first), as after a quiet night.
     now = timezone.make_aware(datetime.combine(date(2026, 11, 23), datetime.min.time())) + timedelta(hours=10)
-    due_ids = list(Reminder.objects.filter(state=ReminderState.PLANNED).order_by("case_id", "fire_at")
-                   .distinct("case_id").values_list("pk", flat=True)[:args.due])
-    Reminder.objects.filter(pk__in=due_ids).update(fire_at=now - timedelta(minutes=5))
+
+    def make_due(count: int) -> None:
+        """`count` reminders of untouched cases become due now (the first rung of each), as after a night."""
+        touched = Reminder.objects.exclude(state=ReminderState.PLANNED).values("case_id")
+        due_ids = list(Reminder.objects.filter(state=ReminderState.PLANNED).exclude(case_id__in=touched)
+                       .order_by("case_id", "fire_at").distinct("case_id").values_list("pk", flat=True)[:count])
+        Reminder.objects.filter(pk__in=due_ids).update(fire_at=now - timedelta(minutes=5))
+
+    make_due(args.due)
     counter = QueryCounter()
     started = time.perf_counter()
     delivered_batches = 0
@@ -119,6 +127,45 @@ def main():
     print(f"sweep: {sent:,} reminders sent (+{skipped:,} skipped) as {inbox:,} inbox messages in {elapsed:.1f} s "
           f"= {sent / elapsed:,.0f} reminders/s; {counter.count:,} queries in {delivered_batches} batches of "
           f"{sweep.BATCH_SIZE} = {counter.count / max(delivered_batches, 1):.1f} per batch")
+    if redis_url:
+        measure_worker_pool(redis_url, args.due, now, make_due)
+
+
+def measure_worker_pool(redis_url: str, count: int, now, make_due) -> None:
+    import subprocess
+
+    from notifications import sweep
+    from notifications.models import Reminder, ReminderState
+
+    make_due(count)
+    batches = []
+    while ids := sweep.claim_due(now=now, limit=sweep.BATCH_SIZE):
+        batches.append(ids)
+    env = {**os.environ, "REDIS_URL": redis_url}
+    workers = os.cpu_count() or 2
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "npc_tracker", "worker", "--loglevel=WARNING",
+                               f"--concurrency={workers}", "--without-gossip", "--without-mingle", "-n",
+                               f"bench-{os.getpid()}@%h"], cwd=ROOT, env=env)
+    try:
+        from npc_tracker.celery import app
+
+        while not app.control.ping(timeout=1):
+            time.sleep(0.5)
+        already = Reminder.objects.filter(state=ReminderState.SENT).count()
+        claimed = sum(map(len, batches))
+        from notifications.tasks import deliver_reminders
+
+        started = time.perf_counter()
+        for ids in batches:
+            deliver_reminders.delay(ids)
+        while Reminder.objects.filter(state=ReminderState.SENT).count() < already + claimed:
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        print(f"worker pool ({workers} processes, Redis): {claimed:,} reminders delivered in {elapsed:.1f} s "
+              f"= {claimed / elapsed:,.0f} reminders/s, {len(batches)} batches")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 if __name__ == "__main__":
