@@ -3,6 +3,7 @@ plan can never disagree with the case it belongs to (design.md rule 4)."""
 
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from opinions import rules
@@ -47,15 +48,18 @@ def replan_cases(cases, *, now: datetime | None = None) -> int:
                 if step.kind == schedule.BEFORE and fire_at < now:
                     continue
                 wanted[(case.pk, step.key, case.due_date)] = fire_at
-    to_cancel, to_revive = [], []
+    to_cancel, to_revive, to_move = [], [], []
     existing = Reminder.objects.filter(case_id__in=[c.pk for c in cases],
                                        state__in=[ReminderState.PLANNED, ReminderState.CANCELLED])
     known = set()
-    for pk, case_id, step, due_date, state in existing.values_list("pk", "case_id", "step", "due_date", "state"):
+    rows = existing.values_list("pk", "case_id", "step", "due_date", "state", "fire_at")
+    for pk, case_id, step, due_date, state, fire_at in rows:
         key = (case_id, step, due_date)
         known.add(key)
         if state == ReminderState.PLANNED and key not in wanted:
             to_cancel.append(pk)
+        elif state == ReminderState.PLANNED and wanted[key] != fire_at:
+            to_move.append((pk, wanted[key]))  # the rule set's window or escalation delay changed
         elif state == ReminderState.CANCELLED and key in wanted:
             to_revive.append((pk, wanted[key]))
     if to_cancel:
@@ -64,11 +68,29 @@ def replan_cases(cases, *, now: datetime | None = None) -> int:
     for pk, fire_at in to_revive:
         Reminder.objects.filter(pk=pk, state=ReminderState.CANCELLED).update(
             state=ReminderState.PLANNED, fire_at=fire_at, finished_at=None, outcome="")
+    for pk, fire_at in to_move:
+        Reminder.objects.filter(pk=pk, state=ReminderState.PLANNED).update(fire_at=fire_at)
     # Rows already sent or skipped for a key are unique-constrained: ignore_conflicts keeps them as they are.
     new = [Reminder(case_id=case_id, step=step, due_date=due_date, fire_at=fire_at)
            for (case_id, step, due_date), fire_at in wanted.items() if (case_id, step, due_date) not in known]
     Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
     return len(new)
+
+
+REPLAN_BATCH = 1000
+
+
+def replan_open_cases(case_kind: str) -> int:
+    """After a rule set changes (reminder days, window, escalation): re-plan every open case of that kind."""
+    from opinions.models import Case
+
+    ids = list(Case.objects.filter(kind=case_kind, status__in=NEEDS_REMINDERS).values_list("pk", flat=True))
+    created = 0
+    for offset in range(0, len(ids), REPLAN_BATCH):
+        with transaction.atomic():
+            batch = Case.objects.filter(pk__in=ids[offset:offset + REPLAN_BATCH]).select_for_update()
+            created += replan_cases(batch)
+    return created
 
 
 def messages_for(users, *, key: str, event: str, subject: str, body: str, case=None, reminder=None,

@@ -1,5 +1,7 @@
 """Celery tasks: thin, take ids, safe to run twice (design.md rule 5)."""
 
+from datetime import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -11,10 +13,10 @@ MAX_BATCHES_PER_SWEEP = 50
 
 
 @shared_task
-def sweep() -> dict[str, int]:
+def sweep(at: str | None = None) -> dict[str, int]:
     """Every minute: claim due reminders in batches and hand each batch to a delivery task; re-hand batches whose
-    task was lost; hand out notifications whose retry is due."""
-    now = timezone.now()
+    task was lost; hand out notifications whose retry is due. `at` (ISO time) replays a sweep at a given moment."""
+    now = datetime.fromisoformat(at) if at else timezone.now()
     claimed = 0
     for _batch in range(MAX_BATCHES_PER_SWEEP):
         ids = reminder_sweep.claim_due(now=now)
@@ -43,3 +45,10 @@ def send_notifications(notification_ids: list[int]) -> dict[str, int]:
         result = delivery.send_one(notification_id)
         outcome[result] = outcome.get(result, 0) + 1
     return outcome
+
+
+@shared_task(acks_late=True)
+def replan_case_kind(case_kind: str) -> int:
+    from .services import replan_open_cases
+
+    return replan_open_cases(case_kind)

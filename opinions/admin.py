@@ -90,8 +90,16 @@ class AttachmentAdmin(SimpleHistoryAdmin):
 @admin.register(RuleSet)
 class RuleSetAdmin(SimpleHistoryAdmin):
     list_display = ["case_kind", "jurisdiction", "deadline_rule", "anchor_event", "roll_forward",
-                    "extension_approver", "consultation_required"]
+                    "extension_approver", "consultation_required", "reminder_days"]
     list_filter = ["jurisdiction"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Planned reminders follow the rule set: re-plan the open cases of this kind once the change commits.
+        from notifications.queue import enqueue_on_commit
+        from notifications.tasks import replan_case_kind
+
+        enqueue_on_commit(replan_case_kind, obj.case_kind)
 
 
 @admin.register(CalendarDay)

@@ -30,11 +30,18 @@ def start_worker(name: str, **env) -> subprocess.Popen:
     """One solo-pool worker process (so SIGKILL really kills the process doing the work), ready when returned."""
     from npc_tracker.celery import app
 
+    if "REDIS_URL" not in env:
+        app.control.purge()  # messages left by an earlier, aborted run must not reach this test's worker
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "npc_tracker", "worker", "--pool=solo", "--loglevel=WARNING",
          "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
         cwd=ROOT, env=worker_env(**env),
     )
+    if "REDIS_URL" in env:
+        time.sleep(5)  # another broker than this process's: it cannot ping; give the worker time to connect
+        if worker.poll() is not None:
+            pytest.fail(f"the Celery worker {name} exited at start (see its output above)")
+        return worker
     deadline = time.monotonic() + 60
     while not any(name in reply_name for reply in app.control.ping(timeout=1) for reply_name in reply):
         if worker.poll() is not None or time.monotonic() > deadline:

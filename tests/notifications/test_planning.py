@@ -75,3 +75,42 @@ def test_replanning_twice_creates_nothing_new(received_case):
     before = Reminder.objects.count()
     assert replan_reminders(received_case) == 0
     assert Reminder.objects.count() == before
+
+
+def test_changing_the_rule_sets_reminder_days_in_the_admin_replans_open_cases(admin_client, received_case,
+                                                                             django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from notifications.tasks import replan_case_kind
+    from opinions.models import RuleSet
+
+    rule_set = RuleSet.objects.get(case_kind="plan_execution")
+    url = reverse("admin:opinions_ruleset_change", args=[rule_set.pk])
+    form = {"jurisdiction": rule_set.jurisdiction, "case_kind": rule_set.case_kind,
+            "deadline_rule": rule_set.deadline_rule, "anchor_event": rule_set.anchor_event, "roll_forward": "on",
+            "extension_approver": rule_set.extension_approver, "handover_days": 10,
+            "legal_basis": rule_set.legal_basis, "reminder_days": "[7, 1]", "overdue_notice_after_days": 1,
+            "escalate_after_workdays": 3, "send_window_start": "08:30", "send_window_end": "18:00"}
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert len(callbacks) == 1
+    replan_case_kind.apply(args=["plan_execution"])
+    escalation = Reminder.objects.get(case=received_case, step="escalation", state=ReminderState.PLANNED)
+    assert timezone.localtime(escalation.fire_at).date() == date(2020, 12, 10)  # 3 working days after 12-07, not 5
+
+
+def test_an_invalid_reminder_schedule_is_refused_in_the_admin(admin_client):
+    from django.urls import reverse
+
+    from opinions.models import RuleSet
+
+    rule_set = RuleSet.objects.get(case_kind="plan_execution")
+    response = admin_client.post(reverse("admin:opinions_ruleset_change", args=[rule_set.pk]), {
+        "jurisdiction": rule_set.jurisdiction, "case_kind": rule_set.case_kind, "deadline_rule": "months:3",
+        "anchor_event": "receipt", "extension_approver": "leader", "handover_days": 10,
+        "reminder_days": "[7, 7]", "overdue_notice_after_days": 1, "escalate_after_workdays": 5,
+        "send_window_start": "18:00", "send_window_end": "08:30"})
+    assert response.status_code == 200  # the form comes back with errors
+    rule_set.refresh_from_db()
+    assert rule_set.reminder_days == [30, 14, 7, 3, 1, 0]
