@@ -24,13 +24,17 @@ def sweep(at: str | None = None) -> dict[str, int]:
             break
         claimed += len(ids)
         enqueue(deliver_reminders, ids)
-    stale = reminder_sweep.reclaim_stale(now=now)
-    if stale:
+    reclaimed = 0
+    for _batch in range(MAX_BATCHES_PER_SWEEP):
+        stale = reminder_sweep.reclaim_stale(now=now)
+        if not stale:
+            break
+        reclaimed += len(stale)
         enqueue(deliver_reminders, stale)
     retry = delivery.due_for_retry(now=now)
     if retry:
         enqueue(send_notifications, retry)
-    return {"claimed": claimed, "reclaimed": len(stale), "retried": len(retry)}
+    return {"claimed": claimed, "reclaimed": reclaimed, "retried": len(retry)}
 
 
 @shared_task(acks_late=True)
