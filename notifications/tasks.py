@@ -17,24 +17,24 @@ def sweep(at: str | None = None) -> dict[str, int]:
     """Every minute: claim due reminders in batches and hand each batch to a delivery task; re-hand batches whose
     task was lost; hand out notifications whose retry is due. `at` (ISO time) replays a sweep at a given moment."""
     now = datetime.fromisoformat(at) if at else timezone.now()
-    claimed = 0
-    for _batch in range(MAX_BATCHES_PER_SWEEP):
-        ids = reminder_sweep.claim_due(now=now)
-        if not ids:
-            break
-        claimed += len(ids)
-        enqueue(deliver_reminders, ids)
-    reclaimed = 0
-    for _batch in range(MAX_BATCHES_PER_SWEEP):
-        stale = reminder_sweep.reclaim_stale(now=now)
-        if not stale:
-            break
-        reclaimed += len(stale)
-        enqueue(deliver_reminders, stale)
+    claimed = _hand_out(reminder_sweep.claim_due, now=now)
+    reclaimed = _hand_out(reminder_sweep.reclaim_stale, now=now)
     retry = delivery.due_for_retry(now=now)
     if retry:
         enqueue(send_notifications, retry)
     return {"claimed": claimed, "reclaimed": reclaimed, "retried": len(retry)}
+
+
+def _hand_out(take_batch, *, now) -> int:
+    """Take batches of reminder ids until none is left (bounded per sweep) and queue a delivery for each."""
+    total = 0
+    for _batch in range(MAX_BATCHES_PER_SWEEP):
+        ids = take_batch(now=now)
+        if not ids:
+            break
+        total += len(ids)
+        enqueue(deliver_reminders, ids)
+    return total
 
 
 @shared_task(acks_late=True)

@@ -112,3 +112,13 @@ def test_a_lost_claim_is_handed_out_again_after_the_lease(received_case):
     ids = sweep.claim_due(now=MONDAY_MORNING)
     assert sweep.reclaim_stale(now=MONDAY_MORNING + timedelta(minutes=5)) == []
     assert sorted(sweep.reclaim_stale(now=MONDAY_MORNING + timedelta(minutes=11))) == sorted(ids)
+
+
+def test_the_sweep_task_claims_and_delivers_in_process_on_the_embedded_default(received_case, world, settings):
+    from notifications.tasks import sweep as sweep_task
+
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("with REDIS_URL the delivery goes to a worker: covered by the integration tests")
+    result = sweep_task.apply(args=[MONDAY_MORNING.isoformat()]).get()
+    assert result == {"claimed": 2, "reclaimed": 0, "retried": 0}
+    assert sorted(inbox(world.liaison)) == ["reminder_escalation", "reminder_overdue"]
