@@ -56,3 +56,10 @@ def replan_case_kind(case_kind: str) -> int:
     from .services import replan_open_cases
 
     return replan_open_cases(case_kind)
+
+
+@shared_task
+def daily_digest() -> int:
+    from .digest import send_daily_digests
+
+    return send_daily_digests()

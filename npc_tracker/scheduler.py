@@ -26,7 +26,10 @@ class InProcessScheduler(threading.Thread):
             name: (entry["task"], maybe_schedule(entry["schedule"]), tuple(entry.get("args", ())))
             for name, entry in (schedule if schedule is not None else settings.CELERY_BEAT_SCHEDULE).items()
         }
-        self.last_run = {}
+        # As celery beat does: an entry first runs when its schedule says so, counted from start-up — a daily
+        # 08:00 digest must not go out because the server happened to start at night.
+        started = timezone.now()
+        self.last_run = dict.fromkeys(self.entries, started)
         self.tick_seconds = tick_seconds
         self.stopped = threading.Event()
 
@@ -34,8 +37,7 @@ class InProcessScheduler(threading.Thread):
         """Run every entry that is due now; returns the names that ran. One failing task never stops the rest."""
         ran = []
         for name, (task_name, schedule, args) in self.entries.items():
-            last = self.last_run.get(name)
-            if last is not None and not schedule.is_due(last).is_due:
+            if not schedule.is_due(self.last_run[name]).is_due:
                 continue
             self.last_run[name] = timezone.now()
             close_old_connections()

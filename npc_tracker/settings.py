@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -146,6 +147,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # Periodic work; on the embedded default `manage.py serve` runs the same schedule in-process.
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
+    # At the start of the working day, Asia/Shanghai (CELERY_TIMEZONE).
+    "staff-daily-digest": {"task": "notifications.tasks.daily_digest", "schedule": crontab(hour=8, minute=0)},
     "calendar-coverage-check": {
         "task": "opinions.tasks.check_calendar_coverage",
         "schedule": 6 * 60 * 60,

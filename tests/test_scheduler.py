@@ -26,15 +26,23 @@ def clear_calls():
     calls.clear()
 
 
-def test_a_due_entry_runs_once_and_not_again_before_its_interval(db):
+def test_an_entry_runs_once_its_interval_has_passed_and_not_again_before_the_next(db):
     scheduler = InProcessScheduler(app, {"every-hour": {"task": "tests.record_call", "schedule": 3600,
                                                         "args": ("hourly",)}})
+    assert scheduler.run_due() == []  # like celery beat: not at start-up, one interval later
+    scheduler.last_run["every-hour"] -= timedelta(hours=1, seconds=1)
     assert scheduler.run_due() == ["every-hour"]
     assert scheduler.run_due() == []
     assert calls == ["hourly"]
-    scheduler.last_run["every-hour"] -= timedelta(hours=2)
-    assert scheduler.run_due() == ["every-hour"]
-    assert calls == ["hourly", "hourly"]
+
+
+def test_a_daily_crontab_entry_waits_for_its_hour(db):
+    from celery.schedules import crontab
+
+    scheduler = InProcessScheduler(app, {"digest": {"task": "tests.record_call", "schedule": crontab(hour=8, minute=0),
+                                                    "args": ("digest",)}})
+    scheduler.last_run["digest"] -= timedelta(days=1, minutes=1)
+    assert scheduler.run_due() == ["digest"]
 
 
 def test_a_failing_task_does_not_stop_the_others(db):
@@ -42,6 +50,8 @@ def test_a_failing_task_does_not_stop_the_others(db):
         "broken": {"task": "tests.explode", "schedule": 60},
         "fine": {"task": "tests.record_call", "schedule": 60, "args": ("ok",)},
     })
+    for name in scheduler.last_run:
+        scheduler.last_run[name] -= timedelta(minutes=2)
     assert scheduler.run_due() == ["fine"]
     assert calls == ["ok"]
 
