@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 
 from agencies.models import Membership, MembershipRole
+from opinions.permissions import co_body_ids
 
 from .models import Endpoint
 
@@ -42,7 +43,7 @@ class Directory:
         body_ids, committee_ids = set(), set()
         for case in cases:
             body_ids.add(case.lead_body_id)
-            body_ids.update(getattr(case, "co_body_ids", ()))
+            body_ids.update(co_body_ids(case))
             committee_ids.update({case.supervising_committee_id, case.consulted_committee_id,
                                   case.drafting_committee_id} - {None})
         return cls(body_ids=body_ids, committee_ids=committee_ids)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opinions import rules
+from opinions.permissions import co_body_ids
 
 from . import schedule
 from .directory import Directory
@@ -148,12 +149,11 @@ EVENT_AUDIENCE = {
 
 
 def notify_event(case, event: str, *, actor, ref: str, detail: str = "") -> None:
-    case.co_body_ids = list(case.co_bodies.values_list("pk", flat=True))
     directory = Directory.for_cases([case])
     audience = EVENT_AUDIENCE[event]
     liaisons = directory.body_liaisons(case.lead_body_id)
     users = {
-        "bodies": lambda: directory.body_liaisons(case.lead_body_id, *case.co_body_ids),
+        "bodies": lambda: directory.body_liaisons(case.lead_body_id, *co_body_ids(case)),
         "liaisons": lambda: liaisons,
         "staff": lambda: directory.case_staff(case),
         "consulted_staff": lambda: directory.case_staff(case, prefer_consulted=True),

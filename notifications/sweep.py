@@ -78,7 +78,7 @@ def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
                                                                                                   "body_id"):
         co_bodies[case_id].append(body_id)
     for case in cases.values():
-        case.co_body_ids = co_bodies[case.pk]
+        case._co_body_ids = set(co_bodies[case.pk])  # the cache permissions.co_body_ids reads
     also_due = defaultdict(set)
     for case_id, due_date, step in Reminder.objects.filter(case_id__in=cases, fire_at__lte=now).exclude(
             state=ReminderState.CANCELLED).values_list("case_id", "due_date", "step"):

@@ -371,3 +371,16 @@ def test_marking_an_item_done_needs_measures_and_verification_is_the_committees(
 def test_items_cannot_be_worked_on_before_receipt(issued_case, world):
     with pytest.raises(DomainError):
         services.item_report_progress(item=issued_case.items.first(), actor=world.liaison, progress_note="x")
+
+
+def test_where_the_rule_set_names_the_supervising_committee_its_staff_decide_extensions(issued_case, world):
+    from opinions.models import RuleSet
+
+    RuleSet.objects.filter(case_kind="plan_execution").update(extension_approver="staff")
+    case = Case.objects.get(pk=acknowledged(issued_case, world).pk)  # fresh object: no cached approver
+    extension = services.extension_request(case=case, actor=world.liaison, requested_date=date(2021, 1, 15),
+                                           reason="协调", at=at(date(2020, 11, 30)))
+    with pytest.raises(NotAllowed):
+        services.extension_decide(extension=extension, actor=world.leader, approve=True)
+    services.extension_decide(extension=extension, actor=world.staff, approve=True, comment="同意")
+    assert Case.objects.get(pk=case.pk).due_date == date(2021, 1, 15)
