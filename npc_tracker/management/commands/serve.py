@@ -7,6 +7,7 @@ With REDIS_URL: a real Celery worker with embedded beat is started beside the we
 import os
 import subprocess
 import sys
+import tempfile
 
 from django.conf import settings
 from django.core.management import call_command
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         if settings.REDIS_URL:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "npc_tracker", "worker", "--beat", "--loglevel=INFO",
-                 "--concurrency=2"],
+                 "--concurrency=2", f"--schedule={tempfile.gettempdir()}/npc-tracker-celerybeat-schedule"],
                 env=os.environ.copy(),
             )
             self.stdout.write(f"Celery worker + beat started (pid {worker.pid}) on {settings.CELERY_BROKER_URL}")
