@@ -39,6 +39,7 @@ EVENT_SUBJECTS = {
     "extension_decided": lambda: _("Extension decided: %(title)s"),
     "evaluation_recorded": lambda: _("Satisfaction evaluation recorded: %(title)s"),
     "case_closed": lambda: _("Case closed: %(title)s"),
+    "further_supervision": lambda: _("Leadership decided further supervision: %(title)s"),
     "channel_disabled": lambda: _("A notification channel was disabled: %(title)s"),
 }
 

@@ -95,16 +95,20 @@ def replan_open_cases(case_kind: str) -> int:
 
 
 def messages_for(users, *, key: str, event: str, subject: str, body: str, case=None, reminder=None,
-                 directory: Directory | None = None) -> list[Notification]:
-    """Inbox for everyone, plus each recipient's enabled channels. Unsaved rows, deduplicated by `key`."""
+                 directory: Directory | None = None, at=None) -> list[Notification]:
+    """Inbox for everyone, plus each recipient's enabled channels. Unsaved rows, deduplicated by `key`.
+
+    `at` dates the inbox copies of an event recorded after the fact (paper records, the demo's replay); copies on
+    external channels are stamped when written, as their sending lease counts from then."""
     endpoints = directory.endpoints if directory is not None else None
-    now = timezone.now()
+    delivered_at = at or timezone.now()
     result = []
     for user in users:
         common = {"recipient": user, "event": event, "subject": subject[:300], "body": body, "case": case,
                   "reminder": reminder}
         result.append(Notification(dedupe_key=f"{key}:u{user.pk}:inbox", channel=Channel.INBOX,
-                                   state=NotificationState.SENT, sent_at=now, **common))
+                                   state=NotificationState.SENT, created_at=delivered_at, sent_at=delivered_at,
+                                   **common))
         user_endpoints = (endpoints.get(user.pk, []) if endpoints is not None
                           else user.notification_endpoints.filter(enabled=True))
         for endpoint in user_endpoints:
@@ -145,10 +149,11 @@ EVENT_AUDIENCE = {
     "extension_decided": "liaisons",
     "evaluation_recorded": "liaisons_and_staff",
     "case_closed": "liaisons_and_staff",
+    "further_supervision": "liaisons_and_staff",
 }
 
 
-def notify_event(case, event: str, *, actor, ref: str, detail: str = "") -> None:
+def notify_event(case, event: str, *, actor, ref: str, detail: str = "", at=None) -> None:
     directory = Directory.for_cases([case])
     audience = EVENT_AUDIENCE[event]
     liaisons = directory.body_liaisons(case.lead_body_id)
@@ -164,7 +169,7 @@ def notify_event(case, event: str, *, actor, ref: str, detail: str = "") -> None
     subject, body = event_message(event, case, detail)
     recipients = [user for user in users if user != actor]
     save_and_send(messages_for(recipients, key=f"e:{event}:{case.pk}:{ref}", event=event, subject=subject,
-                               body=body, case=case, directory=directory))
+                               body=body, case=case, directory=directory, at=at))
 
 
 def unread_count(user) -> int:

@@ -1,11 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from opinions.errors import DomainError
+
+from . import channels, services
+from .forms import EndpointForm
 from .models import Channel, Notification
 
 
@@ -23,3 +27,47 @@ def mark_read(request):
     marked = services.inbox_mark_read(user=request.user, notification_ids=ids)
     messages.success(request, _("%(n)d notifications marked as read.") % {"n": marked})
     return redirect("notifications:inbox")
+
+
+@login_required
+def channel_list(request):
+    form = EndpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endpoint = channels.endpoint_add(user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("Channel added: %(target)s") % {"target": endpoint.target})
+            return redirect("notifications:channels")
+    return render(request, "notifications/channels.html", {
+        "form": form, "endpoints": channels.endpoints_with_latest_outcome(request.user),
+    }, status=400 if form.errors else 200)
+
+
+CHANNEL_ACTIONS = {
+    "enable": (lambda user, pk: channels.endpoint_set_enabled(user=user, endpoint_id=pk, enabled=True),
+               lambda: _("Channel switched on.")),
+    "disable": (lambda user, pk: channels.endpoint_set_enabled(user=user, endpoint_id=pk, enabled=False),
+                lambda: _("Channel switched off.")),
+    "remove": (lambda user, pk: channels.endpoint_remove(user=user, endpoint_id=pk), lambda: _("Channel removed.")),
+    "test": (lambda user, pk: channels.endpoint_send_test(user=user, endpoint_id=pk),
+             lambda: _("Test message sent; its outcome appears below within a minute.")),
+}
+
+
+@login_required
+@require_POST
+def channel_action(request, pk, action):
+    if action not in CHANNEL_ACTIONS:
+        raise Http404
+    run, done = CHANNEL_ACTIONS[action]
+    try:
+        run(request.user, pk)
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done())
+    return redirect("notifications:channels")

@@ -96,6 +96,14 @@ class ExtensionApproverChoice(models.TextChoices):
     STAFF = "staff", _("The supervising committee's office")
 
 
+class FurtherSupervision(models.TextChoices):
+    """What leadership may decide after 通报 (domain.md §7)."""
+
+    SPECIAL_INQUIRY = "special_inquiry", _("Special inquiry (专题询问)")
+    INTERPELLATION = "interpellation", _("Interpellation (质询)")
+    FOLLOW_UP_INSPECTION = "follow_up_inspection", _("Follow-up inspection (跟踪检查)")
+
+
 class CalendarSource(models.TextChoices):
     PACKAGE = "chinese-calendar", _("chinese-calendar package")
     ADMIN = "admin", _("Entered by an administrator")
@@ -121,4 +129,5 @@ ACTION_LABELS = {
     Action.CLOSE: _("Close case"),
     Action.REOPEN: _("Reopen"),
     Action.PUBLISH: _("Publish"),
+    Action.PROPOSE_ESCALATION: _("Decide further supervision"),
 }

@@ -164,6 +164,10 @@ class Case(models.Model):
     submitted_date = models.DateField(_("final report first submitted on"), null=True, blank=True, editable=False)
     closed_date = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     escalated_on = models.DateField(_("circulated as overdue (通报) on"), null=True, blank=True, editable=False)
+    further_supervision = models.CharField(_("further supervision decided"), max_length=30, blank=True,
+                                           choices=choices.FurtherSupervision.choices, editable=False)
+    further_supervision_on = models.DateField(_("further supervision decided on"), null=True, blank=True,
+                                              editable=False)
     source_note = models.CharField(_("source"), max_length=300, blank=True)
     external_ref = models.CharField(
         _("external reference"), max_length=50, unique=True, null=True, blank=True,

@@ -5,8 +5,10 @@ from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.selectors import user_scope
+from notifications.selectors import case_reminder_log
 
 from .models import Case, CaseItem, Evaluation, Extension, Report
 from .workflow import CaseStatus
@@ -141,7 +143,7 @@ def _entries_for(history_qs, subject_of) -> list[TimelineEntry]:
 
 def _user_label(user) -> str:
     if user is None:
-        return "系统"
+        return _("System")
     return user.get_full_name() or user.username
 
 
@@ -153,6 +155,9 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     entries += _entries_for(Extension.history.filter(case_id=case.pk),
                             lambda r: f"{Extension._meta.verbose_name} → {r.requested_date}")
     entries += _entries_for(Evaluation.history.filter(case_id=case.pk), lambda r: str(Evaluation._meta.verbose_name))
+    entries += [TimelineEntry(when=sent.when, who=_user_label(None), subject=_("Reminder sent: %s") % sent.label,
+                              reason=_("To: %s") % "、".join(sent.recipients) if sent.recipients else "")
+                for sent in case_reminder_log(case, include_planned=False)]
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 

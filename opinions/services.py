@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from notifications import services as notifications
 
 from . import deadlines, rules, voting, workflow
-from .choices import ExtensionDecision, ReportKind, ReviewOutcome
+from .choices import ExtensionDecision, FurtherSupervision, ReportKind, ReviewOutcome
 from .errors import DomainError, InvalidInput, NotAllowed, from_transition_refused
 from .models import Case, CaseItem, Evaluation, Extension, Meeting, Report
 from .permissions import can_create_cases, case_roles, item_roles
@@ -86,6 +86,7 @@ ACTION_EVENTS = {
     Action.EVALUATE_BASICALLY_SATISFIED: "evaluation_recorded",
     Action.EVALUATE_DISSATISFIED: "evaluation_recorded",
     Action.CLOSE: "case_closed",
+    Action.PROPOSE_ESCALATION: "further_supervision",
 }
 
 
@@ -94,16 +95,16 @@ def _transition(case: Case, action: Action, *, actor, reason: str, at=None, **ch
     for name, value in changes.items():
         setattr(case, name, value)
     _save(case, actor=actor, reason=reason, at=at)
-    _after_change(case, ACTION_EVENTS.get(action), actor=actor, detail=reason)
+    _after_change(case, ACTION_EVENTS.get(action), actor=actor, detail=reason, at=at)
     return case
 
 
-def _after_change(case: Case, event: str | None, *, actor, detail: str = "") -> None:
+def _after_change(case: Case, event: str | None, *, actor, detail: str = "", at=None) -> None:
     """In the same transaction: re-plan the reminders and tell the people who must act (issue 3)."""
     notifications.replan_reminders(case)
     if event:
         ref = case.history.order_by("-history_id").values_list("history_id", flat=True).first()
-        notifications.notify_event(case, event, actor=actor, ref=f"h{ref}", detail=detail)
+        notifications.notify_event(case, event, actor=actor, ref=f"h{ref}", detail=detail, at=at)
 
 
 def _apply_due(case: Case, due: deadlines.DueDate | None) -> None:
@@ -403,6 +404,19 @@ def case_publish(*, case: Case, actor) -> Case:
     return _transition(case, Action.PUBLISH, actor=actor, reason=_("Published"), is_public=True)
 
 
+@transaction.atomic
+def case_decide_further_supervision(*, case: Case, actor, measure: str, reason: str, at=None) -> Case:
+    """Leadership's decision beyond 通报 (专题询问 / 质询 / 跟踪检查), recorded on the case and sent to the body."""
+    case = _locked(case)
+    if measure not in FurtherSupervision.values:
+        raise InvalidInput(_("Choose a special inquiry, an interpellation or a follow-up inspection."),
+                           field="measure")
+    reason = _require(reason, "reason", _("Say why and what is decided (e.g. the meeting that decided it)."))
+    label = FurtherSupervision(measure).label
+    return _transition(case, Action.PROPOSE_ESCALATION, actor=actor, at=at, reason=f"{label}：{reason}",
+                       further_supervision=measure, further_supervision_on=_local_date(at))
+
+
 # ---------------------------------------------------------------- extensions
 
 
@@ -426,7 +440,8 @@ def extension_request(*, case: Case, actor, requested_date: date, reason: str, a
     extension = Extension(case=case, requested_date=requested_date, reason=reason, requested_by=actor,
                           requested_at=_now(at), previous_due_date=case.due_date)
     _save(extension, actor=actor, reason=reason, at=at)
-    notifications.notify_event(case, "extension_requested", actor=actor, ref=f"x{extension.pk}", detail=reason)
+    notifications.notify_event(case, "extension_requested", actor=actor, ref=f"x{extension.pk}", detail=reason,
+                               at=at)
     return extension
 
 
@@ -450,7 +465,7 @@ def extension_decide(*, extension: Extension, actor, approve: bool, comment: str
         _save(case, actor=actor, at=at, reason=_("Extension approved to %(date)s") % {"date": case.due_date})
     notifications.replan_reminders(case)
     notifications.notify_event(case, "extension_decided", actor=actor, ref=f"x{extension.pk}",
-                               detail=extension.decision_comment)
+                               detail=extension.decision_comment, at=at)
     return extension
 
 

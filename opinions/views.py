@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from notifications.selectors import case_reminder_log
+
 from . import rules, selectors
 from .choices import ACTION_LABELS, CASE_STATUS_LABELS
 from .filtersets import CaseFilterSet
@@ -55,6 +57,7 @@ def case_detail(request, pk):
         "extensions": case.extensions.select_related("requested_by", "decided_by"),
         "evaluations": case.evaluations.select_related("meeting"),
         "timeline": selectors.case_timeline(case),
+        "reminders": case_reminder_log(case),
         "due_explanation": rules.explain_due(case, "en" if request.LANGUAGE_CODE == "en" else "zh"),
         "rag": selectors.rag(case, today),
         "days_left": (case.due_date - today).days if case.due_date else None,

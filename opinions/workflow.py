@@ -97,6 +97,7 @@ class Action(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     PUBLISH = "publish"
+    PROPOSE_ESCALATION = "propose_escalation"
 
 
 class ItemAction(StrEnum):
@@ -191,6 +192,7 @@ ACTION_LABELS_ZH: dict[Action, str] = {
     Action.CLOSE: "办结",
     Action.REOPEN: "重新办理",
     Action.PUBLISH: "向社会公布",
+    Action.PROPOSE_ESCALATION: "决定进一步督办",
 }
 # Verb phrases, so that messages read "Cannot <action> a case that is <status>."
 ACTION_LABELS_EN: dict[Action, str] = {
@@ -212,6 +214,7 @@ ACTION_LABELS_EN: dict[Action, str] = {
     Action.CLOSE: "close",
     Action.REOPEN: "reopen",
     Action.PUBLISH: "publish",
+    Action.PROPOSE_ESCALATION: "escalate further",
 }
 
 ITEM_STATUS_LABELS_ZH: dict[ItemStatus, str] = {
@@ -323,6 +326,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     # 向社会公布 only once the committee has accepted the report; publishing does not change the status.
     Transition(_A.PUBLISH, _S.ACCEPTED, _S.ACCEPTED, _STAFF),
     Transition(_A.PUBLISH, _S.CLOSED, _S.CLOSED, _STAFF),
+    # Beyond 通报 (domain.md §7): leadership decides on a 专题询问, 质询 or 跟踪检查 and records it on the open case.
+    # A record only; the status and the deadline do not change.
+    *(Transition(_A.PROPOSE_ESCALATION, status, status, frozenset({Role.LEADER})) for status in sorted(OPEN_STATUSES)),
 )
 
 

@@ -333,3 +333,7 @@ class FollowUp:
             reason=f"{DEMO_MARK}涉及多个部门协调，需延长办理时间。", at=at)
         services.extension_decide(extension=extension, actor=self.loader.users["leader"], approve=True,
                                   comment=f"{DEMO_MARK}主任会议同意延期。", at=at + timedelta(days=3))
+
+    def step_further(self, day, at, measure):
+        services.case_decide_further_supervision(case=self.case, actor=self.loader.users["leader"], measure=measure,
+                                                 reason=f"{DEMO_MARK}主任会议研究决定", at=at)

@@ -26,8 +26,10 @@ FOLLOW_UP = {
                               ("accept", "2020-08-31"), ("carry_over", "2020-08-31"), ("close", "2020-08-31")]},
     # The government's response (real, 2020-08-28) awaits the committee's review.
     "2020-S15-07": {"steps": [("issue", "2020-05-29"), ("ack", "2020-06-01"), ("report", "2020-08-28")]},
-    # 2024, 11th session: two overdue, one extended, two decisions without a fixed time limit.
-    "2024-S11-01": {"steps": [("issue", 7), ("ack", 9), ("progress", 30, 2)]},
+    # 2024, 11th session: two overdue (leadership decided a 跟踪检查 on one), one extended, two decisions without
+    # a fixed time limit.
+    "2024-S11-01": {"steps": [("issue", 7), ("ack", 9), ("progress", 30, 2),
+                              ("further", 115, "follow_up_inspection")]},
     "2024-S11-02": {"steps": [("issue", 7), ("ack", 10), ("progress", 20), ("done", 60)]},
     "2024-S11-03": {"steps": [("issue", 7), ("ack", 8), ("progress", 20), ("extension", 92, 45)]},
     "2024-S11-04": {"steps": [("issue", 7), ("ack", 9)]},

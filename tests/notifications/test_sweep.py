@@ -122,3 +122,20 @@ def test_the_sweep_task_claims_and_delivers_in_process_on_the_embedded_default(r
     result = sweep_task.apply(args=[MONDAY_MORNING.isoformat()]).get()
     assert result == {"claimed": 2, "reclaimed": 0, "retried": 0}
     assert sorted(inbox(world.liaison)) == ["reminder_escalation", "reminder_overdue"]
+
+
+def test_sent_reminders_show_on_the_case_page_and_timeline_with_their_recipients(client, received_case, world):
+    from django.urls import reverse
+
+    from opinions.selectors import case_timeline
+
+    sweep.deliver(sweep.claim_due(now=local(2020, 12, 8, 9, 0)), now=local(2020, 12, 8, 9, 0))
+    entries = [e for e in case_timeline(received_case) if "催办" in e.subject]
+    assert len(entries) == 1
+    assert entries[0].when == local(2020, 12, 8, 9, 0)
+    assert set(entries[0].reason.partition("：")[2].split("、")) == {"liaison", "staff"}
+    client.force_login(world.liaison)
+    html = client.get(reverse("opinions:case_detail", args=[received_case.pk])).content.decode()
+    assert 'data-testid="reminders"' in html
+    assert html.count('class="reminder-sent"') == 1
+    assert html.count('class="reminder-planned"') == 1  # the 通报 rung still to come

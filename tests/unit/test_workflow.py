@@ -76,6 +76,8 @@ EXPECTED_CASE_TABLE = {
     ("accepted", "publish"): ("accepted", {"staff"}),
     ("closed", "reopen"): ("in_progress", {"staff", "leader"}),
     ("closed", "publish"): ("closed", {"staff"}),
+    **{(status, "propose_escalation"): (status, {"leader"})
+       for status in ("issued", "in_progress", "in_consultation", "submitted", "accepted")},
 }
 
 # Each single role, nobody, and everybody at once.
@@ -292,8 +294,10 @@ A = Action
             id="staff_on_submitted_when_staff_decide_extensions",
         ),
         pytest.param("submitted", {"liaison"}, "leader", [], id="liaison_waits_while_submitted"),
-        pytest.param("in_progress", {"leader"}, "leader", [A.DECIDE_EXTENSION], id="leader_on_in_progress"),
-        pytest.param("in_progress", {"leader"}, "staff", [], id="leader_when_staff_decide_extensions"),
+        pytest.param("in_progress", {"leader"}, "leader", [A.DECIDE_EXTENSION, A.PROPOSE_ESCALATION],
+                     id="leader_on_in_progress"),
+        pytest.param("in_progress", {"leader"}, "staff", [A.PROPOSE_ESCALATION],
+                     id="leader_when_staff_decide_extensions"),
         pytest.param(
             "accepted",
             {"staff"},
@@ -511,9 +515,10 @@ def test_withdrawn_is_terminal_and_closed_can_only_be_reopened():
     assert staying_closed == [Action.PUBLISH]
 
 
-def test_only_drafting_interim_reports_extensions_and_publication_keep_the_status():
+def test_only_drafting_interim_reports_extensions_publication_and_further_supervision_keep_the_status():
     same = {row.action.value for row in TRANSITIONS if row.target == row.source}
-    assert same == {"edit_draft", "submit_interim_report", "request_extension", "decide_extension", "publish"}
+    assert same == {"edit_draft", "submit_interim_report", "request_extension", "decide_extension", "publish",
+                    "propose_escalation"}
 
 
 def test_extension_rows_cover_the_documented_statuses_and_store_both_possible_deciders():
