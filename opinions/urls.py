@@ -1,10 +1,20 @@
 from django.urls import path
 
-from . import views
+from .views import actions, attachments, cases, drafts, meetings
 
 app_name = "opinions"
 
 urlpatterns = [
-    path("", views.case_list, name="case_list"),
-    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("", cases.case_list, name="case_list"),
+    path("new/", drafts.case_create, name="case_create"),
+    path("<int:pk>/", cases.case_detail, name="case_detail"),
+    path("<int:pk>/edit/", drafts.case_edit, name="case_edit"),
+    path("<int:pk>/act/<slug:action>/", actions.case_action, name="case_action"),
+    path("<int:pk>/items/<int:item_pk>/<slug:action>/", actions.item_action, name="item_action"),
+    path("<int:pk>/attachments/new/", attachments.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:attachment_pk>/", attachments.attachment_download, name="attachment_download"),
+    path("meetings/", meetings.meeting_list, name="meeting_list"),
+    path("meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
 ]

@@ -1,4 +1,3 @@
-"""HTML pages. Thin: parse input, call a selector or service, render."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,11 +5,11 @@ from django.shortcuts import get_object_or_404, render
 
 from notifications.selectors import case_reminder_log
 
-from . import rules, selectors
-from .choices import ACTION_LABELS, CASE_STATUS_LABELS
-from .filtersets import CaseFilterSet
-from .permissions import available_actions, case_roles
-from .workflow import Action, CaseStatus
+from .. import rules, selectors
+from ..choices import ACTION_LABELS, CASE_STATUS_LABELS
+from ..filtersets import CaseFilterSet
+from ..permissions import available_actions, case_roles
+from ..workflow import Action, CaseStatus
 
 PAGE_SIZE = 50
 SORTABLE = {"due_date", "-due_date", "title", "-title", "status", "-status", "issued_date", "-issued_date"}
