@@ -4,7 +4,18 @@ change only through services (design.md rules 1, 2)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attachment, CalendarDay, Case, CaseItem, Evaluation, Extension, Meeting, Report, RuleSet
+from .models import (
+    Attachment,
+    CalendarDay,
+    Case,
+    CaseItem,
+    Evaluation,
+    Extension,
+    HeardReport,
+    Meeting,
+    Report,
+    RuleSet,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -29,10 +40,24 @@ class ReportInline(ReadOnlyInline):
     fields = readonly_fields = ["kind", "title", "submitted_at", "review_outcome"]
 
 
+class HeardReportInline(ReadOnlyInline):
+    model = HeardReport
+    fields = readonly_fields = ["order", "title", "reporter_name", "reporter_position", "body", "committee"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "term", "session", "start_date", "end_date"]
     list_filter = ["kind", "term"]
+    inlines = [HeardReportInline]
+
+
+@admin.register(HeardReport)
+class HeardReportAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "order", "reporter_name", "body", "committee"]
+    list_filter = ["meeting__term", "committee"]
+    search_fields = ["title", "reporter_name"]
+    readonly_fields = ["meeting"]
 
 
 @admin.register(Case)

@@ -1,5 +1,7 @@
 """One FilterSet for the case list, shared by the HTML list and the API (design.md rule 7)."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -9,7 +11,7 @@ from agencies.models import Body, Committee
 
 from . import choices
 from .models import Case, Meeting
-from .selectors import overdue_q, today
+from .selectors import NOT_YET_SUBMITTED, overdue_q, today
 
 
 class CaseFilterSet(django_filters.FilterSet):
@@ -21,6 +23,12 @@ class CaseFilterSet(django_filters.FilterSet):
                                                  method="filter_committee")
     meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())
     year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
+    due_within = django_filters.NumberFilter(label=_("Due within (days)"), method="filter_due_within", min_value=0,
+                                             max_value=3660)
+    due_after = django_filters.DateFilter(label=_("Due on or after"), field_name="due_date", lookup_expr="gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    due_before = django_filters.DateFilter(label=_("Due on or before"), field_name="due_date", lookup_expr="lte",
+                                           widget=forms.DateInput(attrs={"type": "date"}))
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"), method="filter_overdue",
         widget=forms.Select(choices=[("", _("All")), ("true", _("Overdue only")), ("false", _("Not overdue"))]),
@@ -28,7 +36,8 @@ class CaseFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["q", "status", "kind", "body", "committee", "meeting", "year", "overdue"]
+        fields = ["q", "status", "kind", "body", "committee", "meeting", "year", "due_within", "due_after",
+                  "due_before", "overdue"]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -53,6 +62,12 @@ class CaseFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(meeting__start_date__year=year) | Q(meeting__isnull=True, issued_date__year=year)
         )
+
+    def filter_due_within(self, queryset, name, days):
+        """Still owed by the body and due between today and today + N days (overdue cases have their own filter)."""
+        start = today()
+        return queryset.filter(status__in=NOT_YET_SUBMITTED, due_date__gte=start,
+                               due_date__lte=start + timedelta(days=int(days)))
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

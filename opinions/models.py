@@ -347,3 +347,28 @@ class Evaluation(models.Model):
     @property
     def votes_cast(self):
         return self.satisfied + self.basically_satisfied + self.dissatisfied
+
+
+class HeardReport(models.Model):
+    """A report the meeting heard (听取的报告), in agenda order: what a deliberation opinion answers."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT,
+                                related_name="heard_reports")
+    order = models.PositiveSmallIntegerField(_("agenda order"))
+    title = models.CharField(_("report heard"), max_length=300)
+    reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
+    reporter_position = models.CharField(_("reporter's position"), max_length=100, blank=True)
+    body = models.ForeignKey(Body, verbose_name=_("reporting body"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="heard_reports")
+    committee = models.ForeignKey(Committee, verbose_name=_("committee preparing the deliberation"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="heard_reports")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("heard report")
+        verbose_name_plural = _("heard reports")
+        ordering = ["meeting", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "title"], name="unique_heard_report_title")]
+
+    def __str__(self):
+        return self.title

@@ -47,3 +47,11 @@ def available_actions(user, case) -> list:
 
 def can_create_cases(user) -> bool:
     return user_scope(user).is_staff
+
+
+def can_upload_case_files(user, case) -> bool:
+    """Case-level files: the committee's own documents at any time, the lead body's while the case is with it."""
+    roles = case_roles(user, case)
+    if Role.STAFF in roles and case.status != workflow.CaseStatus.WITHDRAWN:
+        return True
+    return Role.LIAISON in roles and case.status in workflow.BODY_ITEM_CASE_STATUSES

@@ -3,13 +3,15 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db import models
+from django.db.models import Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.selectors import user_scope
 from notifications.selectors import case_reminder_log
 
+from . import textdiff
 from .models import Case, CaseItem, Evaluation, Extension, Report
 from .workflow import CaseStatus
 
@@ -35,8 +37,15 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def case_list(user) -> QuerySet[Case]:
     return cases_visible_to(user).select_related("lead_body", "meeting", "supervising_committee").annotate(
-        item_count=Count("items", distinct=True)
+        item_count=Count("items", distinct=True),
+        items_closed=Count("items", filter=Q(items__status="closed"), distinct=True),
     )
+
+
+def by_urgency(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """What the body still owes first, the earliest due (so the most overdue) on top; then everything else."""
+    owed = models.Case(When(status__in=NOT_YET_SUBMITTED, then=Value(0)), default=Value(1))
+    return cases.order_by(owed, F("due_date").asc(nulls_last=True), "-pk")
 
 
 def overdue_q(today: date) -> Q:
@@ -163,3 +172,13 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def reports_with_changes(case: Case) -> list[Report]:
+    """The case's reports in order, each with what changed since the one before it (a returned report's
+    revision, or the final report against the consultation draft)."""
+    reports = list(case.reports.select_related("submitted_by", "reviewed_by").order_by("submitted_at", "pk"))
+    for previous, report in zip([None, *reports], reports, strict=False):
+        report.previous = previous
+        report.changes = textdiff.diff(previous.text, report.text) if previous is not None else None
+    return reports

@@ -8,7 +8,7 @@ defaults to now.
 
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,6 +207,56 @@ def item_update_draft(*, item: CaseItem, actor, reason: str = "", **fields) -> C
     return item
 
 
+@transaction.atomic
+def draft_items_set(*, case: Case, actor, items: list[dict]) -> list[CaseItem]:
+    """The draft's items as the list gives them: in that order, numbered from 1; rows with a `pk` are edited,
+    rows without one added, and items missing from the list removed (a draft is not yet on record)."""
+    case = _locked(case)
+    _check(case, Action.EDIT_DRAFT, actor)
+    existing = {item.pk: item for item in case.items.select_for_update()}
+    kept = {row["pk"] for row in items if row.get("pk")}
+    if kept - set(existing):
+        raise InvalidInput(_("An item does not belong to this case."), field="items")
+    for row in items:
+        _require(row.get("heading", ""), "heading", _("An item needs a heading."))
+    for pk in set(existing) - kept:
+        _save_deleted(existing[pk], actor=actor, reason=_("Item removed from the draft"))
+    # Move every kept item out of the way first: the numbers are unique per case at every moment.
+    case.items.filter(pk__in=kept).update(number=models.F("number") + 10000)
+    result = []
+    for number, row in enumerate(items, start=1):
+        fields = {key: value for key, value in row.items() if key in ITEM_FIELDS - {"number"}}
+        fields["heading"] = fields["heading"].strip()
+        item = existing[row["pk"]] if row.get("pk") else CaseItem(case=case)
+        changed = item.pk is None or item.number != number or any(
+            getattr(item, key) != value for key, value in fields.items())
+        for key, value in {"number": number, **fields}.items():
+            setattr(item, key, value)
+        if changed:
+            _save(item, actor=actor, reason=_("Item added") if item.pk is None else _("Item edited"))
+        else:
+            CaseItem.objects.filter(pk=item.pk).update(number=number)  # back from the temporary number
+        result.append(item)
+    return result
+
+
+def _attach(files, **target) -> None:
+    """Files sent with a report or an item update, in the same transaction: one refused file saves nothing."""
+    from .attachments import attachment_add  # it builds on this module's helpers
+    from .uploads import check_upload
+
+    for file in files:  # all checked before any is written, so a refused one leaves no stray file on disk
+        check_upload(file)
+    for file in files:
+        attachment_add(file=file, **target)
+
+
+def _save_deleted(obj, *, actor, reason: str) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
+    obj.delete()
+
+
 # ---------------------------------------------------------------- issue → acknowledge
 
 
@@ -268,7 +318,7 @@ REPORT_ACTIONS = {
 
 
 @transaction.atomic
-def report_submit(*, case: Case, actor, kind: str, title: str, text: str, at=None) -> Report:
+def report_submit(*, case: Case, actor, kind: str, title: str, text: str, files=(), at=None) -> Report:
     case = _locked(case)
     if kind not in REPORT_ACTIONS:
         raise InvalidInput(_("Unknown report kind."), field="kind")
@@ -284,6 +334,7 @@ def report_submit(*, case: Case, actor, kind: str, title: str, text: str, at=Non
         _save(earlier, actor=actor, reason=_("Superseded by a new version"), at=at)
     report = Report(case=case, kind=kind, title=title, text=text, submitted_by=actor, submitted_at=now)
     _save(report, actor=actor, reason=_("Report submitted"), at=at)
+    _attach(files, case=case, actor=actor, report=report)
     return report
 
 
@@ -498,19 +549,23 @@ def _item_transition(item: CaseItem, action: ItemAction, *, actor, reason: str, 
 
 @transaction.atomic
 def item_report_progress(*, item: CaseItem, actor, progress_note: str, measures: str | None = None,
-                         at=None) -> CaseItem:
+                         files=(), at=None) -> CaseItem:
     progress_note = _require(progress_note, "progress_note", _("Describe the progress."))
     changes = {"progress_note": progress_note}
     if measures is not None:
         changes["measures"] = measures.strip()
-    return _item_transition(item, ItemAction.REPORT_PROGRESS, actor=actor, reason=progress_note, at=at, **changes)
+    item = _item_transition(item, ItemAction.REPORT_PROGRESS, actor=actor, reason=progress_note, at=at, **changes)
+    _attach(files, case=item.case, actor=actor, item=item)
+    return item
 
 
 @transaction.atomic
-def item_mark_done(*, item: CaseItem, actor, measures: str, at=None) -> CaseItem:
+def item_mark_done(*, item: CaseItem, actor, measures: str, files=(), at=None) -> CaseItem:
     measures = _require(measures, "measures", _("List the measures taken before marking the item done."))
-    return _item_transition(item, ItemAction.MARK_DONE, actor=actor, reason=_("Marked done"), at=at,
+    item = _item_transition(item, ItemAction.MARK_DONE, actor=actor, reason=_("Marked done"), at=at,
                             measures=measures)
+    _attach(files, case=item.case, actor=actor, item=item)
+    return item
 
 
 @transaction.atomic

@@ -72,6 +72,14 @@ def issued_case(make_case, world):
     return services.case_issue(case=case, actor=world.staff, issued_date=date(2020, 9, 3))
 
 
+@pytest.fixture
+def received_case(issued_case, world):
+    """The 2020 plan opinion, received 2020-09-05: due 2020-12-07 (a Monday)."""
+    from opinions import services
+
+    return services.case_acknowledge(case=issued_case, actor=world.liaison, received_date=date(2020, 9, 5))
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would dominate the suite; hashing strength is Django's concern, not ours.

@@ -1,9 +1,205 @@
+"""The buttons on a case page. Each is a form posted here; the workflow decides who sees which, the service does it.
+
+A refused or invalid action re-renders the case page with the form as it was sent and the reason, so nothing the
+user typed is lost.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from .. import forms as f
+from .. import selectors, services
+from ..choices import ExtensionDecision, ReportKind
+from ..errors import DomainError
+from ..models import Case, CaseItem
+from ..permissions import available_actions, case_roles, item_roles
+from ..workflow import Action, ItemAction, available_item_actions
 
 
+@dataclass(frozen=True)
+class ActionSpec:
+    slug: str
+    label: Promise
+    form: type[forms.Form]
+    run: Callable  # (case or item, actor, cleaned_data) -> None
+    allowed_by: frozenset  # workflow actions, any of which makes this one available
+    done: Promise
+    style: str = ""
+    shown_if: Callable[[Case], bool] = lambda case: True
+
+
+def _pending_extension(case):
+    return case.extensions.filter(decision=ExtensionDecision.PENDING).first()
+
+
+def _report(kind):
+    return lambda case, actor, data: services.report_submit(case=case, actor=actor, kind=kind, **data)
+
+
+CASE_ACTIONS = [
+    ActionSpec("issue", _("Issue to the body (交办)"), f.IssueForm,
+               lambda case, actor, data: services.case_issue(case=case, actor=actor, **data),
+               frozenset({Action.ISSUE}), _("Case issued to the body."), "primary"),
+    ActionSpec("acknowledge", _("Acknowledge receipt (签收)"), f.AcknowledgeForm,
+               lambda case, actor, data: services.case_acknowledge(case=case, actor=actor, **data),
+               frozenset({Action.ACKNOWLEDGE}), _("Receipt acknowledged."), "primary"),
+    ActionSpec("submit-consultation-draft", _("Submit a draft for consultation (征求意见稿)"), f.ReportForm,
+               _report(ReportKind.CONSULTATION_DRAFT), frozenset({Action.SUBMIT_CONSULTATION_DRAFT}),
+               _("Draft sent to the committee for comments.")),
+    ActionSpec("comment-consultation", _("Send comments on the draft"), f.CommentForm,
+               lambda case, actor, data: services.consultation_comment(case=case, actor=actor, **data),
+               frozenset({Action.COMMENT_CONSULTATION}), _("Comments sent to the body."), "primary"),
+    ActionSpec("submit-report", _("Submit the written report"), f.ReportForm, _report(ReportKind.FINAL),
+               frozenset({Action.SUBMIT_REPORT}), _("Report submitted to the committee."), "primary"),
+    ActionSpec("submit-interim-report", _("Submit an interim report"), f.ReportForm, _report(ReportKind.INTERIM),
+               frozenset({Action.SUBMIT_INTERIM_REPORT}), _("Interim report submitted.")),
+    ActionSpec("accept-report", _("Accept the report"), f.OptionalCommentForm,
+               lambda case, actor, data: services.report_accept(case=case, actor=actor, **data),
+               frozenset({Action.ACCEPT_REPORT}), _("Report accepted."), "primary"),
+    ActionSpec("return-report", _("Return the report for revision"), f.ReasonForm,
+               lambda case, actor, data: services.report_return(case=case, actor=actor, **data),
+               frozenset({Action.RETURN_REPORT}), _("Report returned to the body.")),
+    ActionSpec("evaluate", _("Record the satisfaction evaluation (满意度测评)"), f.EvaluationForm,
+               lambda case, actor, data: services.evaluation_record(case=case, actor=actor, **data),
+               frozenset({Action.EVALUATE_SATISFIED, Action.EVALUATE_BASICALLY_SATISFIED,
+                          Action.EVALUATE_DISSATISFIED}), _("Evaluation recorded."), "primary"),
+    ActionSpec("close", _("Close the case (办结)"), f.OptionalCommentForm,
+               lambda case, actor, data: services.case_close(case=case, actor=actor, reason=data["comment"]),
+               frozenset({Action.CLOSE}), _("Case closed.")),
+    ActionSpec("request-extension", _("Request an extension"), f.ExtensionRequestForm,
+               lambda case, actor, data: services.extension_request(case=case, actor=actor, **data),
+               frozenset({Action.REQUEST_EXTENSION}), _("Extension requested.")),
+    ActionSpec("decide-extension", _("Decide the extension request"), f.ExtensionDecisionForm,
+               lambda case, actor, data: services.extension_decide(extension=_pending_extension(case),
+                                                                   actor=actor, **data),
+               frozenset({Action.DECIDE_EXTENSION}), _("Extension decided."), "primary",
+               shown_if=lambda case: _pending_extension(case) is not None),
+    ActionSpec("publish", _("Publish (向社会公布)"), f.ConfirmForm,
+               lambda case, actor, data: services.case_publish(case=case, actor=actor),
+               frozenset({Action.PUBLISH}), _("Case published."), shown_if=lambda case: not case.is_public),
+    ActionSpec("reopen", _("Reopen"), f.ReasonForm,
+               lambda case, actor, data: services.case_reopen(case=case, actor=actor, **data),
+               frozenset({Action.REOPEN}), _("Case reopened.")),
+    ActionSpec("further-supervision", _("Decide further supervision (专题询问 / 质询 / 跟踪检查)"),
+               f.FurtherSupervisionForm,
+               lambda case, actor, data: services.case_decide_further_supervision(case=case, actor=actor, **data),
+               frozenset({Action.PROPOSE_ESCALATION}), _("Decision recorded on the case.")),
+    ActionSpec("withdraw", _("Withdraw the draft"), f.ReasonForm,
+               lambda case, actor, data: services.case_withdraw(case=case, actor=actor, **data),
+               frozenset({Action.WITHDRAW}), _("Draft withdrawn."), "danger"),
+]
+CASE_ACTIONS_BY_SLUG = {spec.slug: spec for spec in CASE_ACTIONS}
+
+
+def _progress(item, actor, data):
+    services.item_report_progress(item=item, actor=actor, progress_note=data["progress_note"],
+                                  measures=data["measures"] or None, files=data["files"])
+
+
+ITEM_ACTIONS = [
+    ActionSpec("report-progress", _("Report progress"), f.ProgressForm, _progress,
+               frozenset({ItemAction.REPORT_PROGRESS}), _("Progress recorded."), "primary"),
+    ActionSpec("mark-done", _("Mark done for verification"), f.MarkDoneForm,
+               lambda item, actor, data: services.item_mark_done(item=item, actor=actor, **data),
+               frozenset({ItemAction.MARK_DONE}), _("Item marked done; the committee will verify it.")),
+    ActionSpec("verify", _("Verify and close (销号)"), f.ItemNoteForm,
+               lambda item, actor, data: services.item_verify(item=item, actor=actor, **data),
+               frozenset({ItemAction.VERIFY}), _("Item verified and closed."), "primary"),
+    ActionSpec("send-back", _("Send back"), f.ItemReasonForm,
+               lambda item, actor, data: services.item_send_back(item=item, actor=actor, **data),
+               frozenset({ItemAction.SEND_BACK}), _("Item sent back to the body.")),
+    ActionSpec("carry-over", _("Carry over (持续整改)"), f.ItemReasonForm,
+               lambda item, actor, data: services.item_carry_over(item=item, actor=actor, **data),
+               frozenset({ItemAction.CARRY_OVER}), _("Item carried over.")),
+]
+ITEM_ACTIONS_BY_SLUG = {spec.slug: spec for spec in ITEM_ACTIONS}
+
+
+@dataclass
+class OfferedAction:
+    """An action offered on the page, with its (possibly bound, possibly invalid) form."""
+
+    spec: ActionSpec
+    form: forms.Form
+    url: str
+    open: bool = False
+
+
+def case_actions_for(user, case, *, bound: OfferedAction | None = None) -> list[OfferedAction]:
+    allowed = set(available_actions(user, case))
+    offered = []
+    for spec in CASE_ACTIONS:
+        if spec.allowed_by & allowed and spec.shown_if(case):
+            url = reverse("opinions:case_action", args=[case.pk, spec.slug])
+            offered.append(bound if bound is not None and bound.url == url
+                           else OfferedAction(spec, spec.form(prefix=spec.slug), url))
+    return offered
+
+
+def item_actions_for(user, item, case, *, bound: OfferedAction | None = None) -> list[OfferedAction]:
+    allowed = set(available_item_actions(item.status, case.status, item_roles(user, item)))
+    offered = []
+    for spec in ITEM_ACTIONS:
+        if spec.allowed_by & allowed:
+            url = reverse("opinions:item_action", args=[case.pk, item.pk, spec.slug])
+            offered.append(bound if bound is not None and bound.url == url
+                           else OfferedAction(spec, spec.form(prefix=f"item{item.pk}-{spec.slug}"), url))
+    return offered
+
+
+def _perform(request, case, spec, target, prefix, url):
+    from .cases import render_case
+
+    form = spec.form(request.POST, request.FILES, prefix=prefix)
+    offered = OfferedAction(spec, form, url, open=True)
+    if form.is_valid():
+        try:
+            spec.run(target, request.user, form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return render_case(request, case, bound=offered, status=409 if exc.field is None else 400)
+        messages.success(request, spec.done)
+        return redirect(case_url(case, target))
+    return render_case(request, case, bound=offered, status=400)
+
+
+def case_url(case, target) -> str:
+    anchor = f"#item-{target.number}" if isinstance(target, CaseItem) else ""
+    return reverse("opinions:case_detail", args=[case.pk]) + anchor
+
+
+@login_required
+@require_POST
 def case_action(request, pk, action):
-    raise Http404
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    spec = CASE_ACTIONS_BY_SLUG.get(action)
+    if spec is None:
+        raise Http404
+    if not spec.allowed_by & set(available_actions(request.user, case)) or not spec.shown_if(case):
+        raise PermissionDenied(_("You cannot do this on this case now."))
+    return _perform(request, case, spec, case, spec.slug, request.path)
 
 
+@login_required
+@require_POST
 def item_action(request, pk, item_pk, action):
-    raise Http404
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    item = get_object_or_404(CaseItem.objects.select_related("case"), pk=item_pk, case=case)
+    spec = ITEM_ACTIONS_BY_SLUG.get(action)
+    if spec is None:
+        raise Http404
+    if not case_roles(request.user, case) or not spec.allowed_by & set(
+            available_item_actions(item.status, case.status, item_roles(request.user, item))):
+        raise PermissionDenied(_("You cannot do this on this item now."))
+    return _perform(request, case, spec, item, f"item{item.pk}-{spec.slug}", request.path)

@@ -1,27 +1,42 @@
 
+import csv
+import itertools
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from agencies.selectors import user_scope
 from notifications.selectors import case_reminder_log
 
-from .. import rules, selectors
-from ..choices import ACTION_LABELS, CASE_STATUS_LABELS
+from .. import exports, rules, selectors, services
+from ..choices import CASE_STATUS_LABELS
+from ..errors import DomainError
 from ..filtersets import CaseFilterSet
-from ..permissions import available_actions, case_roles
+from ..models import Case
+from ..permissions import available_actions, can_create_cases, can_upload_case_files, case_roles
 from ..workflow import Action, CaseStatus
 
 PAGE_SIZE = 50
 SORTABLE = {"due_date", "-due_date", "title", "-title", "status", "-status", "issued_date", "-issued_date"}
 
 
+def _filtered(request):
+    filterset = CaseFilterSet(request.GET, queryset=selectors.case_list(request.user))
+    sort = request.GET.get("sort", "")
+    cases = filterset.qs.order_by(sort, "-pk") if sort in SORTABLE else selectors.by_urgency(filterset.qs)
+    return filterset, cases
+
+
 @login_required
 def case_list(request):
-    visible = selectors.case_list(request.user)
-    filterset = CaseFilterSet(request.GET, queryset=visible)
-    cases = filterset.qs
-    sort = request.GET.get("sort", "due_date")
-    cases = cases.order_by(sort if sort in SORTABLE else "due_date", "-pk")
+    filterset, cases = _filtered(request)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     today = selectors.today()
     for case in page:
@@ -30,29 +45,92 @@ def case_list(request):
         case.days_overdue = -case.days_left if case.days_left is not None else None
     query = request.GET.copy()
     query.pop("page", None)
+    sortless = query.copy()
+    sortless.pop("sort", None)
     return render(request, "opinions/case_list.html", {
         "filter": filterset,
         "page": page,
         "status_counts": [(status, CASE_STATUS_LABELS[CaseStatus(status)], n)
                           for status, n in sorted(selectors.status_counts(filterset.qs).items(),
                                                   key=lambda pair: list(CaseStatus).index(CaseStatus(pair[0])))],
-        "total": visible.count(),
+        "total": selectors.cases_visible_to(request.user).count(),
         "query": query.urlencode(),
+        "sortless_query": sortless.urlencode(),
+        "can_create": can_create_cases(request.user),
+        "status_has_drafts": any(case.status == CaseStatus.DRAFT for case in page),
+        "user_is_liaison": bool(user_scope(request.user).liaison_body_ids),
     })
 
 
 @login_required
+def case_export(request):
+    """The filtered list as CSV, streamed; UTF-8 with a BOM so that Excel shows the Chinese correctly."""
+    filterset, cases = _filtered(request)
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(" ".join(str(e) for errors in filterset.errors.values() for e in errors))
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    lines = itertools.chain(["\ufeff" + writer.writerow(exports.ledger_header())],
+                            (writer.writerow(row) for row in exports.ledger_rows(cases)))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    name = f"cases-{selectors.today():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def case_bulk_issue(request):
+    """Issue several drafts at once: each on its own, so one refusal does not hold back the others."""
+    ids = [int(pk) for pk in request.POST.getlist("case") if pk.isdigit()]
+    drafts = selectors.cases_visible_to(request.user).filter(pk__in=ids)
+    if not ids:
+        messages.error(request, _("Tick the drafts to issue first."))
+    issued, refused = [], []
+    for case in drafts:
+        try:
+            services.case_issue(case=case, actor=request.user)
+        except DomainError as exc:
+            refused.append(f"{case.title}：{exc.message}")
+        else:
+            issued.append(case.title)
+    if issued:
+        messages.success(request, ngettext("%(n)d case issued.", "%(n)d cases issued.", len(issued))
+                         % {"n": len(issued)})
+    for reason in refused:
+        messages.error(request, _("Not issued: %(reason)s") % {"reason": reason})
+    return redirect(f"{reverse('opinions:case_list')}?{request.POST.get('back', '')}")
+
+
+@login_required
 def case_detail(request, pk):
-    case = get_object_or_404(
-        selectors.cases_visible_to(request.user).select_related(
-            "lead_body", "meeting", "drafting_committee", "supervising_committee", "consulted_committee"),
-        pk=pk,
-    )
+    return render_case(request, get_object_or_404(selectors.cases_visible_to(request.user), pk=pk))
+
+
+def render_case(request, case, *, bound=None, status=200):
+    """The case page; `bound` is an action form sent back with its errors, shown open where it was."""
+    from .actions import case_actions_for, item_actions_for
+
+    case = Case.objects.select_related("lead_body", "meeting", "drafting_committee", "supervising_committee",
+                                       "consulted_committee").get(pk=case.pk)
     today = selectors.today()
+    attachments = list(case.attachments.select_related("uploaded_by"))
+    items = list(case.items.select_related("responsible_body"))
+    for item in items:
+        item.offered = item_actions_for(request.user, item, case, bound=bound)
+        item.files = [a for a in attachments if a.item_id == item.pk]
+    reports = selectors.reports_with_changes(case)
+    for report in reports:
+        report.files = [a for a in attachments if a.report_id == report.pk]
     return render(request, "opinions/case_detail.html", {
         "case": case,
-        "items": case.items.select_related("responsible_body"),
-        "reports": case.reports.select_related("submitted_by", "reviewed_by"),
+        "items": items,
+        "reports": reports,
+        "case_files": [a for a in attachments if a.item_id is None and a.report_id is None],
         "extensions": case.extensions.select_related("requested_by", "decided_by"),
         "evaluations": case.evaluations.select_related("meeting"),
         "timeline": selectors.case_timeline(case),
@@ -62,6 +140,7 @@ def case_detail(request, pk):
         "days_left": (case.due_date - today).days if case.due_date else None,
         "days_overdue": (today - case.due_date).days if case.due_date else None,
         "roles": case_roles(request.user, case),
-        "actions": [ACTION_LABELS[action] for action in available_actions(request.user, case)
-                    if action != Action.EDIT_DRAFT],
-    })
+        "offered": case_actions_for(request.user, case, bound=bound),
+        "can_edit": Action.EDIT_DRAFT in available_actions(request.user, case),
+        "can_upload": can_upload_case_files(request.user, case),
+    }, status=status)

@@ -1,0 +1,82 @@
+"""Evidence and report files (附件). Kept as uploaded: an attachment is never changed or deleted (domain.md §5)."""
+
+from uuid import uuid4
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from . import uploads, workflow
+from .choices import ReviewOutcome
+from .errors import InvalidInput, NotAllowed
+from .models import Attachment, Case, CaseItem, Report
+from .permissions import case_roles, item_roles
+from .services import _locked, _save
+from .workflow import CaseStatus, Role
+
+
+@transaction.atomic
+def attachment_add(*, case: Case, actor, file, item: CaseItem | None = None,
+                   report: Report | None = None) -> Attachment:
+    """Attach one file to the case, to one of its items (evidence) or to one of its reports."""
+    case = _locked(case)
+    if item is not None and report is not None:
+        raise InvalidInput(_("A file belongs either to an item or to a report, not to both."), field="item")
+    if item is not None:
+        item = case.items.filter(pk=item.pk).first()
+        if item is None:
+            raise InvalidInput(_("That item is not part of this case."), field="item")
+        item.case = case
+        _check_item_evidence(case, item, actor)
+    elif report is not None:
+        # Re-read under the case lock: a review decided meanwhile must be seen.
+        report = case.reports.filter(pk=report.pk).first()
+        if report is None:
+            raise InvalidInput(_("That report is not part of this case."), field="report")
+        _check_report_file(case, report, actor)
+    else:
+        _check_case_file(case, actor)
+    kind = uploads.check_upload(file)
+    name = uploads.file_name(file)
+    attachment = Attachment(case=case, item=item, report=report, original_name=name,
+                            content_type=kind.content_type, size=file.size, uploaded_by=actor)
+    # Stored under a fresh name: uploads never overwrite each other, and the original name (kept for the download)
+    # cannot collide with the storage's length limit or character rules.
+    attachment.file.save(f"{uuid4().hex}.{kind.extensions[0]}", file, save=False)
+    _save(attachment, actor=actor, reason=_("File added: %(name)s") % {"name": name})
+    return attachment
+
+
+def attachments_for(case: Case) -> QuerySet[Attachment]:
+    return case.attachments.select_related("uploaded_by", "item", "report")
+
+
+def _check_item_evidence(case: Case, item: CaseItem, actor) -> None:
+    # item_roles keeps CO_LIAISON only for the items assigned to the co-handling body.
+    if not item_roles(actor, item) & {Role.LIAISON, Role.CO_LIAISON}:
+        raise NotAllowed(_("Only the liaisons of the body handling item %(number)s can add evidence to it.")
+                         % {"number": item.number})
+    if case.status not in workflow.BODY_ITEM_CASE_STATUSES:
+        raise NotAllowed(_("Evidence can be added to items only while the body is handling the case (in progress "
+                           "or in consultation); this case is “%(status)s”.") % {"status": case.get_status_display()})
+
+
+def _check_report_file(case: Case, report: Report, actor) -> None:
+    if Role.LIAISON not in case_roles(actor, case):
+        raise NotAllowed(_("Only the lead body's liaisons can add files to its reports."))
+    if report.review_outcome != ReviewOutcome.PENDING or case.status == CaseStatus.CLOSED:
+        raise NotAllowed(_("Files can be added to a report only while it awaits review."))
+
+
+def _check_case_file(case: Case, actor) -> None:
+    roles = case_roles(actor, case)
+    if Role.STAFF in roles and case.status != CaseStatus.WITHDRAWN:
+        return
+    if Role.LIAISON in roles and case.status in workflow.BODY_ITEM_CASE_STATUSES:
+        return
+    if Role.STAFF in roles:
+        raise NotAllowed(_("This case was withdrawn: no file can be added to it."))
+    if Role.LIAISON in roles:
+        raise NotAllowed(_("The body can add files to the case only while handling it (in progress or in "
+                           "consultation); this case is “%(status)s”.") % {"status": case.get_status_display()})
+    raise NotAllowed(_("You cannot add files to this case."))

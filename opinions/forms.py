@@ -1,0 +1,210 @@
+"""Forms of the web pages: they parse and check the shape of input; the rules are the services' (design.md rule 1).
+
+Every action form's fields are named as the service's keyword arguments, so a view can hand cleaned_data over.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Body, Committee
+
+from . import choices
+from .models import Case, Meeting
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by content in the attachment service, not here."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+ACCEPTED_FILES = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
+
+COMMON_RULES = ["months:2", "months:3", "months:6", "days:30", "workdays:10", "workdays:15", "year_end",
+                "next_session"]
+
+
+class CaseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=choices.CaseKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300,
+                            widget=forms.TextInput(attrs={"placeholder": "关于……的审议意见"}))
+    doc_number = forms.CharField(label=_("Document number"), max_length=50, required=False,
+                                 widget=forms.TextInput(attrs={"placeholder": "安人常办〔2026〕12号"}))
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.all(), required=False)
+    source_report_title = forms.CharField(label=_("Report heard"), max_length=300, required=False)
+    reporter_name = forms.CharField(label=_("Reporter"), max_length=50, required=False)
+    reporter_position = forms.CharField(label=_("Reporter's position"), max_length=100, required=False)
+    lead_body = forms.ModelChoiceField(label=_("Lead body"), queryset=Body.objects.all())
+    co_bodies = forms.ModelMultipleChoiceField(
+        label=_("Co-handling bodies"), queryset=Body.objects.all(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."))
+    drafting_committee = forms.ModelChoiceField(label=_("Drafting committee"), queryset=Committee.objects.all(),
+                                                required=False)
+    supervising_committee = forms.ModelChoiceField(label=_("Supervising committee"),
+                                                   queryset=Committee.objects.all(), required=False)
+    consulted_committee = forms.ModelChoiceField(
+        label=_("Consulted committee"), queryset=Committee.objects.all(), required=False,
+        help_text=_("The committee whose comments the body seeks on its draft report, e.g. 预算工委."))
+    deadline_rule = forms.CharField(
+        label=_("Deadline rule"), max_length=40, required=False,
+        widget=forms.TextInput(attrs={"list": "common-rules", "autocomplete": "off"}),
+        help_text=_("Leave empty for the rule set's default for this kind. Examples: months:3 (three months), "
+                    "workdays:10, date:2026-12-31, year_end, next_session."))
+    deadline_rule_reason = forms.CharField(
+        label=_("Reason for a different rule"), max_length=300, required=False,
+        help_text=_("Required when the rule differs from the rule set, e.g. the time limit stated in the opinion."))
+    deadline_quote = forms.CharField(label=_("Deadline as written in the opinion"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    report_type = forms.ChoiceField(label=_("Report required"), required=False,
+                                    choices=[("", "—"), *choices.ReportType.choices])
+    opinion_text = forms.CharField(label=_("Full text of the opinion"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 12}))
+
+    @classmethod
+    def initial_from(cls, case: Case) -> dict:
+        initial = {name: getattr(case, name) for name in cls.base_fields if name != "co_bodies"}
+        initial["co_bodies"] = list(case.co_bodies.all())
+        return initial
+
+    def service_fields(self, default_rule: str) -> dict:
+        """cleaned_data for case_create/case_update_draft; an empty rule means the rule set's default."""
+        data = dict(self.cleaned_data)
+        data["deadline_rule"] = data["deadline_rule"].strip() or default_rule
+        return data
+
+
+class ItemForm(forms.Form):
+    pk = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    heading = forms.CharField(label=_("Heading"), max_length=500)
+    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=choices.ItemKind.choices, initial=choices.ItemKind.OPINION)
+    responsible_body = forms.ModelChoiceField(
+        label=_("Responsible body"), queryset=Body.objects.all(), required=False,
+        help_text=_("Only when not the lead body, e.g. a co-handling body."))
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    def items_in_order(self) -> list[dict]:
+        """The filled-in rows in the order the user chose, without the ones marked for removal."""
+        rows = [form for form in self.ordered_forms if form.has_changed() or form.cleaned_data.get("pk")]
+        rows = [form for form in rows if form not in self.deleted_forms]
+        return [{key: value for key, value in form.cleaned_data.items() if key not in ("ORDER", "DELETE")}
+                for form in rows]
+
+
+ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=1, can_order=True, can_delete=True,
+                                    max_num=200)
+
+
+def item_initial(case: Case) -> list[dict]:
+    return [{"pk": item.pk, "heading": item.heading, "text": item.text, "kind": item.kind,
+             "responsible_body": item.responsible_body, "ORDER": item.number}
+            for item in case.items.order_by("number")]
+
+
+# ---------------------------------------------------------------- case actions
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OptionalCommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment (optional)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConfirmForm(forms.Form):
+    """Actions without input (publish): the button is the confirmation."""
+
+
+class IssueForm(forms.Form):
+    issued_date = forms.DateField(label=_("Issued on"), required=False, widget=DateInput,
+                                  help_text=_("Empty means today."))
+
+
+class AcknowledgeForm(forms.Form):
+    received_date = forms.DateField(label=_("Received on"), required=False, widget=DateInput,
+                                    help_text=_("Empty means today. Where the rule counts from receipt, the due date "
+                                                "is recomputed from this date."))
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comments for the body"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label=_("Report title"), max_length=300)
+    text = forms.CharField(label=_("Report text"), widget=forms.Textarea(attrs={"rows": 10}))
+    files = MultipleFileField(label=_("Attachments (PDF, Word, Excel, images)"), required=False)
+
+
+class EvaluationForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.all(), required=False)
+    entitled_to_vote = forms.IntegerField(label=_("Members entitled to vote"), min_value=1, max_value=999)
+    satisfied = forms.IntegerField(label=_("Satisfied"), min_value=0, max_value=999)
+    basically_satisfied = forms.IntegerField(label=_("Basically satisfied"), min_value=0, max_value=999)
+    dissatisfied = forms.IntegerField(label=_("Dissatisfied"), min_value=0, max_value=999)
+    follow_up = forms.CharField(label=_("Follow-up required"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("For 基本满意: what the body must still do."))
+    redo_due_date = forms.DateField(label=_("New due date if dissatisfied"), required=False, widget=DateInput,
+                                    help_text=_("Empty means the next Standing Committee session."))
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_date = forms.DateField(label=_("Proposed due date"), widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda value: value == "yes",
+                                     choices=[("yes", _("Approve")), ("no", _("Refuse"))], widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FurtherSupervisionForm(forms.Form):
+    measure = forms.ChoiceField(label=_("Measure"), choices=choices.FurtherSupervision.choices,
+                                widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Decision and grounds"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# ---------------------------------------------------------------- item actions
+
+
+class ProgressForm(forms.Form):
+    progress_note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label=_("Measures taken (optional)"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleFileField(label=_("Evidence (PDF, Word, Excel, images)"), required=False)
+
+
+class MarkDoneForm(forms.Form):
+    measures = forms.CharField(label=_("Measures taken and results"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Evidence (PDF, Word, Excel, images)"), required=False)
+
+
+class ItemNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ItemReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,367 @@
+"""Evidence and report files: checked by content, added only by whoever may still act, downloaded only by who sees
+the case."""
+
+import io
+import zipfile
+from datetime import date
+
+import filetype
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from opinions import services
+from opinions.attachments import attachment_add, attachments_for
+from opinions.errors import InvalidInput, NotAllowed
+from opinions.models import Attachment
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program cannot be run"
+CONTENT_TYPES = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def zipped(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            archive.writestr(name, CONTENT_TYPES if name == "[Content_Types].xml" else "<xml/>")
+    return buffer.getvalue()
+
+
+# As Word writes them: the content types first, the document among the next entries (what filetype looks at).
+DOCX = zipped("[Content_Types].xml", "_rels/.rels", "word/document.xml")
+XLSX = zipped("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/sheet1.xml")
+PLAIN_ZIP = zipped("notes.txt", "photo.txt")
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    # The browser's content type is deliberately wrong: only the content may decide.
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """The messages are checked in their English wording, whatever the Chinese catalogue says."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
+def stored_files(media) -> list:
+    return [path for path in media.rglob("*") if path.is_file()]
+
+
+@pytest.fixture
+def shared_case(make_case, world):
+    """Item 1 is the lead body's; item 2 is assigned to the co-handling 市发改委."""
+    case = make_case(items=[{"heading": "一、稳就业"}, {"heading": "二、扩投资", "responsible_body": world.fgw}])
+    case = services.case_issue(case=case, actor=world.staff, issued_date=date(2020, 9, 3))
+    return services.case_acknowledge(case=case, actor=world.liaison, received_date=date(2020, 9, 5))
+
+
+@pytest.fixture
+def closed_case(received_case, world):
+    services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
+    services.report_accept(case=received_case, actor=world.staff)
+    for item in received_case.items.all():
+        services.item_carry_over(item=item, actor=world.staff, reason="持续整改")
+    return services.case_close(case=received_case, actor=world.staff)
+
+
+def post_file(client, case, file, **target):
+    return client.post(reverse("opinions:attachment_upload", args=[case.pk]), {"file": file, **target})
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+# ---------------------------------------------------------------- upload through the page
+
+
+def test_the_liaison_adds_evidence_to_an_item(client, world, received_case, media):
+    item = received_case.items.get(number=1)
+    client.force_login(world.liaison)
+    response = post_file(client, received_case, upload("整改台账.pdf", PDF), item=item.pk)
+    assert response.status_code == 302
+    assert response.url == reverse("opinions:case_detail", args=[received_case.pk]) + "#item-1"
+    attachment = Attachment.objects.get()
+    assert (attachment.case, attachment.item, attachment.report) == (received_case, item, None)
+    assert attachment.original_name == "整改台账.pdf"
+    assert attachment.content_type == "application/pdf"
+    assert attachment.size == len(PDF)
+    assert attachment.uploaded_by == world.liaison
+    assert attachment.file.read() == PDF
+    assert [(h.history_type, h.history_user) for h in attachment.history.all()] == [("+", world.liaison)]
+    assert stored_files(media) == [media / attachment.file.name]
+
+
+def test_a_refused_upload_saves_nothing_and_says_why(client, world, received_case, media):
+    client.force_login(world.liaison)
+    response = post_file(client, received_case, upload("setup.pdf", EXE), item=received_case.items.first().pk)
+    assert response.url == reverse("opinions:case_detail", args=[received_case.pk])
+    page = client.get(response.url)
+    assert any("“setup.pdf” is not an accepted file type" in text for text in messages_of(page))
+    assert not Attachment.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_an_upload_without_a_file_is_refused_with_a_message(client, world, received_case):
+    client.force_login(world.liaison)
+    response = client.post(reverse("opinions:attachment_upload", args=[received_case.pk]), follow=True)
+    assert "Choose a file to upload." in messages_of(response)
+    assert not Attachment.objects.exists()
+
+
+def test_an_item_of_another_case_is_refused(client, world, received_case, make_case):
+    other = make_case(title="另一件")
+    client.force_login(world.liaison)
+    response = post_file(client, received_case, upload("a.pdf", PDF), item=other.items.first().pk)
+    assert "That item is not part of this case." in messages_of(client.get(response.url))
+    assert not Attachment.objects.exists()
+
+
+def test_uploading_needs_a_post(client, world, received_case):
+    client.force_login(world.liaison)
+    assert client.get(reverse("opinions:attachment_upload", args=[received_case.pk])).status_code == 405
+
+
+def test_a_liaison_of_another_body_gets_404_on_upload_and_download(client, world, received_case):
+    attachment = attachment_add(case=received_case, actor=world.liaison, file=upload("a.pdf", PDF),
+                                item=received_case.items.first())
+    client.force_login(world.court_liaison)
+    assert post_file(client, received_case, upload("b.pdf", PDF)).status_code == 404
+    assert client.get(reverse("opinions:attachment_download", args=[attachment.pk])).status_code == 404
+    assert Attachment.objects.count() == 1
+
+
+def test_download_returns_the_same_bytes_as_an_attachment_that_must_not_be_sniffed(client, world, received_case):
+    attachment = attachment_add(case=received_case, actor=world.liaison, file=upload("数据.xlsx", XLSX),
+                                item=received_case.items.first())
+    client.force_login(world.staff)
+    response = client.get(reverse("opinions:attachment_download", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == XLSX
+    assert response["Content-Type"] == XLSX_TYPE
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''%E6%95%B0%E6%8D%AE.xlsx" in response["Content-Disposition"]
+
+
+def test_anonymous_visitors_cannot_download(client, world, received_case):
+    attachment = attachment_add(case=received_case, actor=world.staff, file=upload("意见.pdf", PDF))
+    response = client.get(reverse("opinions:attachment_download", args=[attachment.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+# ---------------------------------------------------------------- checked by content
+
+
+@pytest.mark.parametrize(("name", "content", "content_type"), [
+    ("报告.pdf", PDF, "application/pdf"),
+    ("报告.docx", DOCX, DOCX_TYPE),
+    ("台账.XLSX", XLSX, XLSX_TYPE),
+    ("现场.png", PNG, "image/png"),
+])
+def test_accepted_files_are_typed_by_their_content(world, received_case, name, content, content_type):
+    attachment = attachment_add(case=received_case, actor=world.liaison, file=upload(name, content),
+                                item=received_case.items.first())
+    assert (attachment.original_name, attachment.content_type, attachment.size) == (name, content_type, len(content))
+
+
+def test_a_docx_is_recognised_whatever_the_order_of_its_parts(world, received_case):
+    # filetype looks only at the first five entries and calls this one a plain ZIP.
+    docx = zipped("_rels/.rels", "docProps/app.xml", "docProps/core.xml", "customXml/item1.xml",
+                  "customXml/itemProps1.xml", "word/document.xml", "[Content_Types].xml")
+    assert filetype.guess_extension(docx) == "zip"
+    attachment = attachment_add(case=received_case, actor=world.liaison, file=upload("意见.docx", docx),
+                                item=received_case.items.first())
+    assert attachment.content_type == DOCX_TYPE
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("setup.pdf", EXE, "“setup.pdf” is not an accepted file type"),
+    ("setup.exe", EXE, "“setup.exe” is not an accepted file type"),
+    ("archive.docx", PLAIN_ZIP, "“archive.docx” is not an accepted file type"),
+    ("报告.docx", PDF, "“报告.docx” contains a PDF file, which does not match its name: rename it to end in .pdf"),
+    ("报告", PDF, "“报告” contains a PDF file"),
+    ("照片.jpg", PNG, "“照片.jpg” contains a PNG image file"),
+    ("空.pdf", b"", "“空.pdf” is empty."),
+])
+def test_refused_files_are_not_stored(world, received_case, media, name, content, message):
+    with pytest.raises(InvalidInput) as exc:
+        attachment_add(case=received_case, actor=world.liaison, file=upload(name, content),
+                       item=received_case.items.first())
+    assert exc.value.field == "file"
+    assert exc.value.message.startswith(message)
+    assert not Attachment.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_a_file_over_the_size_limit_is_refused(settings, world, received_case, media):
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    with pytest.raises(InvalidInput) as exc:
+        attachment_add(case=received_case, actor=world.liaison, file=upload("扫描件.pdf", PDF + b"0" * 1024),
+                       item=received_case.items.first())
+    assert exc.value.message == "“扫描件.pdf” is 1.1\xa0KB; a file may be at most 1.0\xa0KB."
+    assert not Attachment.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_a_file_at_the_size_limit_is_accepted(settings, world, received_case):
+    settings.ATTACHMENT_MAX_BYTES = len(PDF)
+    attachment_add(case=received_case, actor=world.liaison, file=upload("a.pdf", PDF),
+                   item=received_case.items.first())
+    assert Attachment.objects.count() == 1
+
+
+# ---------------------------------------------------------------- who may add what, when
+
+
+def test_a_co_handling_liaison_adds_evidence_only_to_their_bodys_items(world, shared_case):
+    own, other = shared_case.items.get(number=2), shared_case.items.get(number=1)
+    attachment_add(case=shared_case, actor=world.fgw_liaison, file=upload("a.pdf", PDF), item=own)
+    with pytest.raises(NotAllowed):
+        attachment_add(case=shared_case, actor=world.fgw_liaison, file=upload("b.pdf", PDF), item=other)
+    assert list(Attachment.objects.values_list("item", flat=True)) == [own.pk]
+
+
+def test_the_lead_liaison_adds_evidence_to_any_item(world, shared_case):
+    attachment_add(case=shared_case, actor=world.liaison, file=upload("a.pdf", PDF),
+                   item=shared_case.items.get(number=2))
+    assert Attachment.objects.count() == 1
+
+
+def test_staff_cannot_add_evidence_to_an_item(world, received_case):
+    with pytest.raises(NotAllowed):
+        attachment_add(case=received_case, actor=world.staff, file=upload("a.pdf", PDF),
+                       item=received_case.items.first())
+
+
+def test_evidence_waits_until_the_case_is_acknowledged(world, issued_case):
+    with pytest.raises(NotAllowed):
+        attachment_add(case=issued_case, actor=world.liaison, file=upload("a.pdf", PDF),
+                       item=issued_case.items.first())
+
+
+def test_evidence_can_follow_a_progress_report(world, received_case):
+    item = services.item_report_progress(item=received_case.items.first(), actor=world.liaison,
+                                         progress_note="已制定方案")
+    attachment = attachment_add(case=received_case, actor=world.liaison, file=upload("方案.docx", DOCX), item=item)
+    assert list(attachments_for(received_case)) == [attachment]
+
+
+def test_nothing_can_be_added_by_the_body_once_the_case_is_closed(client, world, closed_case):
+    client.force_login(world.liaison)
+    for target in ({"item": closed_case.items.first().pk}, {"report": closed_case.reports.get().pk}, {}):
+        response = post_file(client, closed_case, upload("a.pdf", PDF), **target)
+        assert response.url == reverse("opinions:case_detail", args=[closed_case.pk])
+    assert not Attachment.objects.exists()
+
+
+def test_staff_add_a_case_file_to_an_issued_case(world, issued_case):
+    attachment_add(case=issued_case, actor=world.staff, file=upload("意见书.pdf", PDF))
+    assert Attachment.objects.get().item is None
+
+
+def test_staff_add_a_case_file_even_to_a_closed_case(world, closed_case):
+    attachment_add(case=closed_case, actor=world.staff, file=upload("测评结果.pdf", PDF))
+    assert Attachment.objects.count() == 1
+
+
+def test_staff_add_a_case_file_even_before_issue(world, make_case):
+    attachment_add(case=make_case(), actor=world.staff, file=upload("意见书.pdf", PDF))
+    assert Attachment.objects.count() == 1
+
+
+def test_no_file_is_added_to_a_withdrawn_case(world, make_case):
+    case = services.case_withdraw(case=make_case(), actor=world.staff, reason="重复")
+    with pytest.raises(NotAllowed):
+        attachment_add(case=case, actor=world.staff, file=upload("意见书.pdf", PDF))
+
+
+def test_the_lead_liaison_adds_a_case_file_only_while_handling_the_case(world, issued_case):
+    with pytest.raises(NotAllowed):
+        attachment_add(case=issued_case, actor=world.liaison, file=upload("a.pdf", PDF))
+    case = services.case_acknowledge(case=issued_case, actor=world.liaison, received_date=date(2020, 9, 5))
+    attachment_add(case=case, actor=world.liaison, file=upload("a.pdf", PDF))
+    assert Attachment.objects.count() == 1
+
+
+def test_a_co_handling_liaison_cannot_add_a_case_file(world, received_case):
+    with pytest.raises(NotAllowed):
+        attachment_add(case=received_case, actor=world.fgw_liaison, file=upload("a.pdf", PDF))
+
+
+def test_the_liaison_adds_a_file_to_a_report_awaiting_review(client, world, received_case):
+    report = services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
+    client.force_login(world.liaison)
+    response = post_file(client, received_case, upload("附表.xlsx", XLSX), report=report.pk)
+    assert response.url.endswith("#reports")
+    assert Attachment.objects.get().report == report
+
+
+def test_no_file_is_added_to_a_returned_report(world, received_case):
+    report = services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
+    services.report_return(case=received_case, actor=world.staff, reason="数据不全")
+    with pytest.raises(NotAllowed):
+        attachment_add(case=received_case, actor=world.liaison, file=upload("a.pdf", PDF), report=report)
+
+
+def test_staff_cannot_add_a_file_to_the_bodys_report(world, received_case):
+    report = services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
+    with pytest.raises(NotAllowed):
+        attachment_add(case=received_case, actor=world.staff, file=upload("a.pdf", PDF), report=report)
+
+
+def test_a_file_goes_to_an_item_or_a_report_not_both(world, received_case):
+    report = services.report_submit(case=received_case, actor=world.liaison, kind="interim", title="阶段报告",
+                                    text="正文")
+    with pytest.raises(InvalidInput):
+        attachment_add(case=received_case, actor=world.liaison, file=upload("a.pdf", PDF), report=report,
+                       item=received_case.items.first())
+
+
+def test_files_sent_with_a_progress_report_are_checked_too(world, received_case, media):
+    with pytest.raises(InvalidInput):
+        services.item_report_progress(item=received_case.items.first(), actor=world.liaison, progress_note="进展",
+                                      files=[upload("a.pdf", PDF), upload("b.pdf", EXE)])
+    assert not Attachment.objects.exists()
+
+
+def test_the_fragment_lists_files_and_offers_an_upload_form(rf, world, received_case):
+    item = received_case.items.first()
+    attachment_add(case=received_case, actor=world.liaison, file=upload("整改台账.pdf", PDF + b"0" * 2048), item=item)
+    request = rf.get("/")
+    request.user = world.liaison
+    html = render_to_string("opinions/_attachments.html", {
+        "case": received_case, "attachments": attachments_for(received_case), "upload_target": True,
+        "upload_item": item,
+    }, request=request)
+    attachment = Attachment.objects.get()
+    assert f'href="{reverse("opinions:attachment_download", args=[attachment.pk])}">整改台账.pdf</a>' in html
+    assert "2.1\xa0KB · liaison · " in html
+    assert 'enctype="multipart/form-data"' in html
+    assert f'<input type="hidden" name="item" value="{item.pk}">' in html
+    assert 'name="report"' not in html
+    assert 'accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg"' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_the_fragment_without_an_upload_target_only_lists(received_case):
+    html = render_to_string("opinions/_attachments.html", {"case": received_case, "attachments": []})
+    assert "<form" not in html
