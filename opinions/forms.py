@@ -104,8 +104,11 @@ class ItemForm(forms.Form):
 class BaseItemFormSet(forms.BaseFormSet):
     def items_in_order(self) -> list[dict]:
         """The filled-in rows in the order the user chose, without the ones marked for removal."""
-        rows = [form for form in self.ordered_forms if form.has_changed() or form.cleaned_data.get("pk")]
-        rows = [form for form in rows if form not in self.deleted_forms]
+        # A row left without an order number keeps its place on the page (Django would move it to the end).
+        kept = [(index, form) for index, form in enumerate(self.forms)
+                if (form.has_changed() or form.cleaned_data.get("pk")) and form not in self.deleted_forms]
+        rows = [form for _index, form in sorted(kept, key=lambda pair: (pair[1].cleaned_data.get("ORDER")
+                                                                         or pair[0] + 1, pair[0]))]
         return [{key: value for key, value in form.cleaned_data.items() if key not in ("ORDER", "DELETE")}
                 for form in rows]
 
