@@ -129,3 +129,19 @@ def test_a_demo_liaison_sees_only_their_bodys_cases(demo):
     visible = cases_visible_to(court)
     assert visible.exists()
     assert not visible.exclude(Q(lead_body__short_name="市中级人民法院")).exists()
+
+
+@pytest.mark.parametrize("username", ["office", "staff_caijing", "gov_liaison1", "court_liaison", "leader"])
+def test_every_page_a_demo_user_can_reach_renders(demo, client, username):
+    """Real data through every template: the list, the meetings, and each visible case page with its actions."""
+    from django.urls import reverse
+
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+    for url in (reverse("opinions:case_list"), reverse("opinions:meeting_list"), reverse("notifications:inbox"),
+                reverse("notifications:channels"), reverse("opinions:case_export")):
+        assert client.get(url).status_code == 200, url
+    visible = cases_visible_to(user)
+    assert visible.exists()
+    for case in visible:
+        assert client.get(reverse("opinions:case_detail", args=[case.pk])).status_code == 200, case
