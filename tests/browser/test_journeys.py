@@ -90,6 +90,11 @@ def test_the_liaison_acknowledges_reports_on_every_item_with_evidence_and_sends_
                                               "text": "一、养老设施建设……\n二、养老服务队伍……"})
     assert status_of(case) == "in_consultation"
     liaison.shot("liaison-case-page")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    for url in ("/cases/", f"/cases/{case.pk}/"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{url} scrolls sideways on a phone"
+    liaison.shot("phone-case-page")
 
 
 def test_comment_report_return_resubmit_accept_evaluate_and_close(open_session, world):

@@ -157,3 +157,26 @@ def test_the_detail_page_names_what_this_user_may_do_next(client, world, issued_
     assert "申请延期" in html
     html = login(client, world.staff).get(reverse("opinions:case_detail", args=[issued_case.pk])).content.decode()
     assert "可执行的操作" not in html  # staff wait for the body's receipt; extensions are for the leadership here
+
+
+def test_a_user_changes_their_password_and_a_wrong_old_one_is_refused(client, world):
+    client.force_login(world.liaison)
+    url = reverse("password_change")
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"old_password": "wrong", "new_password1": "Neu-Passwort-2026",
+                                "new_password2": "Neu-Passwort-2026"})
+    assert refused.status_code == 200
+    assert "old_password" in refused.context["form"].errors
+    done = client.post(url, {"old_password": "pw-12345-x", "new_password1": "Neu-Passwort-2026",
+                             "new_password2": "Neu-Passwort-2026"})
+    assert done.status_code == 302
+    world.liaison.refresh_from_db()
+    assert world.liaison.check_password("Neu-Passwort-2026")
+
+
+def test_switching_the_language_keeps_the_user_on_the_same_page(client, world, issued_case):
+    client.force_login(world.liaison)
+    page = reverse("opinions:case_detail", args=[issued_case.pk])
+    response = client.post(reverse("set_language"), {"language": "en", "next": page})
+    assert response["Location"] == page
+    assert "Acknowledge receipt" in client.get(page).content.decode()
