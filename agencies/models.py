@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 
@@ -121,3 +122,15 @@ class Membership(models.Model):
     def __str__(self):
         scope = self.committee or self.body
         return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
+
+
+class ApiToken(AbstractAuthToken):
+    """A personal API token (knox: only a hash is stored; it expires and can be revoked). The name says what uses
+    it, e.g. "大屏" or "市政府督办系统", so its owner knows which one to revoke."""
+
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]

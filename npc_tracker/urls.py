@@ -9,6 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="opinions:case_list", permanent=False)),
     path("cases/", include("opinions.urls")),
     path("inbox/", include("notifications.urls")),
+    path("api/", include("npc_tracker.api_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -520,6 +520,14 @@ def extension_decide(*, extension: Extension, actor, approve: bool, comment: str
     return extension
 
 
+def extension_decide_pending(*, case: Case, actor, approve: bool, comment: str = "", at=None) -> Extension:
+    """Decide the case's pending request (there is at most one, by constraint)."""
+    pending = case.extensions.filter(decision=ExtensionDecision.PENDING).first()
+    if pending is None:
+        raise DomainError(_("There is no extension request awaiting a decision."), code="no_pending_extension")
+    return extension_decide(extension=pending, actor=actor, approve=approve, comment=comment, at=at)
+
+
 @transaction.atomic
 def case_mark_escalated(*, case: Case, on: date) -> Case:
     """通报: the reminder ladder's last rung names the late body to the leadership (domain.md §7). By the system."""

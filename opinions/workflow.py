@@ -47,7 +47,9 @@ __all__ = [
     "available_item_actions",
     "check",
     "check_item",
+    "ever_allowed",
     "is_allowed",
+    "item_action_ever_allowed",
     "items_settled",
 ]
 
@@ -565,6 +567,24 @@ def available_actions(
     held = _roles(roles)
     approver = ExtensionApprover(extension_approver)
     return [row.action for row in TRANSITIONS if row.source is status and _deciders(row, approver) & held]
+
+
+def ever_allowed(
+    action: Action | str,
+    roles: Iterable[Role | str],
+    *,
+    extension_approver: ExtensionApprover | str = ExtensionApprover.LEADER,
+) -> bool:
+    """Whether these roles may take this action in some status: if not, asking is forbidden (403) whatever the
+    status; if so, a refusal now is about the status (409)."""
+    action, held = Action(action), _roles(roles)
+    approver = ExtensionApprover(extension_approver)
+    return any(row.action is action and _deciders(row, approver) & held for row in TRANSITIONS)
+
+
+def item_action_ever_allowed(action: ItemAction | str, roles: Iterable[Role | str]) -> bool:
+    action, held = ItemAction(action), _roles(roles)
+    return any(row.action is action and row.roles & held for row in ITEM_TRANSITIONS)
 
 
 # --- item API ------------------------------------------------------------------------------------------------------

@@ -39,8 +39,8 @@ class ActionSpec:
     shown_if: Callable[[Case], bool] = lambda case: True
 
 
-def _pending_extension(case):
-    return case.extensions.filter(decision=ExtensionDecision.PENDING).first()
+def _has_pending_extension(case) -> bool:
+    return case.extensions.filter(decision=ExtensionDecision.PENDING).exists()
 
 
 def _report(kind):
@@ -81,10 +81,9 @@ CASE_ACTIONS = [
                lambda case, actor, data: services.extension_request(case=case, actor=actor, **data),
                frozenset({Action.REQUEST_EXTENSION}), _("Extension requested.")),
     ActionSpec("decide-extension", _("Decide the extension request"), f.ExtensionDecisionForm,
-               lambda case, actor, data: services.extension_decide(extension=_pending_extension(case),
-                                                                   actor=actor, **data),
+               lambda case, actor, data: services.extension_decide_pending(case=case, actor=actor, **data),
                frozenset({Action.DECIDE_EXTENSION}), _("Extension decided."), "primary",
-               shown_if=lambda case: _pending_extension(case) is not None),
+               shown_if=_has_pending_extension),
     ActionSpec("publish", _("Publish (向社会公布)"), f.ConfirmForm,
                lambda case, actor, data: services.case_publish(case=case, actor=actor),
                frozenset({Action.PUBLISH}), _("Case published."), shown_if=lambda case: not case.is_public),

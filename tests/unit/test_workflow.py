@@ -558,3 +558,30 @@ def test_the_module_imports_only_the_standard_library():
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+@pytest.mark.parametrize(("action", "roles", "approver", "expected"), [
+    (Action.ACKNOWLEDGE, {Role.LIAISON}, ExtensionApprover.LEADER, True),
+    (Action.ACKNOWLEDGE, {Role.STAFF, Role.LEADER, Role.CO_LIAISON}, ExtensionApprover.LEADER, False),
+    (Action.DECIDE_EXTENSION, {Role.STAFF}, ExtensionApprover.LEADER, False),
+    (Action.DECIDE_EXTENSION, {Role.STAFF}, ExtensionApprover.STAFF, True),
+    (Action.REOPEN, {Role.LEADER}, ExtensionApprover.LEADER, True),
+    (Action.PROPOSE_ESCALATION, set(), ExtensionApprover.LEADER, False),
+])
+def test_ever_allowed_tells_a_forbidden_role_from_a_wrong_moment(action, roles, approver, expected):
+    from opinions.workflow import ever_allowed
+
+    assert ever_allowed(action, roles, extension_approver=approver) is expected
+    # Consistent with the table: ever allowed exactly when some status offers it.
+    offered = any(action in available_actions(status, roles, extension_approver=approver) for status in CaseStatus)
+    assert offered is expected
+
+
+@pytest.mark.parametrize("action", list(ItemAction))
+@pytest.mark.parametrize("role", list(Role))
+def test_item_action_ever_allowed_matches_the_item_table(action, role):
+    from opinions.workflow import item_action_ever_allowed
+
+    offered = any(action in available_item_actions(item_status, case_status, {role})
+                  for item_status in ItemStatus for case_status in CaseStatus)
+    assert item_action_ever_allowed(action, {role}) is offered

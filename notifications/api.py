@@ -1,0 +1,42 @@
+"""The inbox over the API: one's own messages only."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from . import services
+from .models import Channel, Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "event", "subject", "body", "case", "created_at", "read_at"]
+
+
+class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your in-app notifications, newest first. `?unread=true` lists the unread ones."""
+
+    serializer_class = NotificationSerializer
+    filterset_fields = {"read_at": ["isnull"], "event": ["exact"], "case": ["exact"]}
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user, channel=Channel.INBOX).order_by("-pk")
+
+    @extend_schema(summary="Mark messages read (all, or the given ids)",
+                   request=inline_serializer("MarkRead", {"ids": serializers.ListField(
+                       child=serializers.IntegerField(), required=False)}),
+                   responses=inline_serializer("Marked", {"marked": serializers.IntegerField()}))
+    @action(detail=False, methods=["post"], url_path="mark-read", filter_backends=[], pagination_class=None)
+    def mark_read(self, request):
+        ids = request.data.get("ids") if hasattr(request.data, "get") else None
+        if ids is not None and (not isinstance(ids, list) or not all(isinstance(pk, int) for pk in ids)):
+            raise serializers.ValidationError({"ids": ["A list of notification ids."]})
+        return Response({"marked": services.inbox_mark_read(user=request.user, notification_ids=ids)})
+
+    @extend_schema(summary="How many messages are unread",
+                   responses=inline_serializer("Unread", {"unread": serializers.IntegerField()}))
+    @action(detail=False, methods=["get"], url_path="unread-count", filter_backends=[], pagination_class=None)
+    def unread_count(self, request):
+        return Response({"unread": services.unread_count(request.user)})

@@ -1,0 +1,190 @@
+"""Read shapes of the API, and the draft input. Thin: no rule lives here (design.md rule 1)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agencies.models import Body, Committee
+
+from .. import rules, selectors
+from ..models import (
+    Attachment,
+    CalendarDay,
+    Case,
+    CaseItem,
+    Evaluation,
+    Extension,
+    HeardReport,
+    Meeting,
+    Report,
+    RuleSet,
+)
+
+
+class BodySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Body
+        fields = ["id", "name", "short_name", "kind", "parent", "is_active"]
+
+
+class CommitteeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Committee
+        fields = ["id", "name", "short_name", "kind", "is_active"]
+
+
+class HeardReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HeardReport
+        fields = ["id", "order", "title", "reporter_name", "reporter_position", "body", "committee"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    title = serializers.SerializerMethodField()
+    heard_reports = HeardReportSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "kind", "term", "session", "title", "start_date", "end_date", "note", "heard_reports"]
+
+    def get_title(self, meeting) -> str:
+        return meeting.title()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "item", "report", "original_name", "content_type", "size", "uploaded_by", "uploaded_at",
+                  "download_url"]
+
+    def get_download_url(self, attachment) -> str:
+        return f"/cases/attachments/{attachment.pk}/"
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseItem
+        fields = ["id", "number", "kind", "heading", "text", "responsible_body", "status", "measures",
+                  "progress_note", "committee_note"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Report
+        fields = ["id", "kind", "title", "text", "submitted_by", "submitted_at", "review_outcome", "review_comment",
+                  "reviewed_by", "reviewed_at"]
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Extension
+        fields = ["id", "requested_date", "reason", "requested_by", "requested_at", "previous_due_date", "decision",
+                  "decision_comment", "decided_by", "decided_at"]
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = ["id", "meeting", "entitled_to_vote", "satisfied", "basically_satisfied", "dissatisfied", "result",
+                  "follow_up", "recorded_by", "recorded_at"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    lead_body_name = serializers.CharField(source="lead_body.name", read_only=True)
+    rag = serializers.SerializerMethodField(help_text="red: overdue; amber: due within 14 days; green; none")
+    days_left = serializers.SerializerMethodField(help_text="Negative when overdue; null without a due date.")
+
+    class Meta:
+        model = Case
+        fields = ["id", "kind", "title", "doc_number", "status", "meeting", "lead_body", "lead_body_name",
+                  "supervising_committee", "issued_date", "received_date", "due_date", "original_due_date",
+                  "closed_date", "rag", "days_left", "is_public", "further_supervision"]
+
+    def get_rag(self, case) -> str:
+        return selectors.rag(case, self.context["today"])
+
+    def get_days_left(self, case) -> int | None:
+        return (case.due_date - self.context["today"]).days if case.due_date else None
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    items = ItemSerializer(many=True, read_only=True)
+    reports = ReportSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    extensions = ExtensionSerializer(many=True, read_only=True)
+    evaluations = EvaluationSerializer(many=True, read_only=True)
+    due_explanation = serializers.SerializerMethodField(help_text="How the due date was computed.")
+    available_actions = serializers.SerializerMethodField(
+        help_text="The action endpoints this user may call now (POST /cases/{id}/<action>/).")
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [*CaseListSerializer.Meta.fields, "source_report_title", "reporter_name", "reporter_position",
+                  "co_bodies", "drafting_committee", "consulted_committee", "deadline_rule", "deadline_rule_reason",
+                  "deadline_quote", "report_type", "opinion_text", "escalated_on", "further_supervision_on",
+                  "submitted_date", "external_ref", "due_explanation", "available_actions", "items", "reports",
+                  "attachments", "extensions", "evaluations"]
+
+    def get_due_explanation(self, case) -> str:
+        return rules.explain_due(case, self.context.get("lang", "zh"))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, case) -> list[str]:
+        from .views import offered_action_slugs
+
+        return offered_action_slugs(self.context["request"].user, case)
+
+
+class TimelineChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    when = serializers.DateTimeField()
+    who = serializers.CharField()
+    subject = serializers.CharField()
+    reason = serializers.CharField()
+    changes = TimelineChangeSerializer(many=True)
+
+
+class DraftItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, help_text="An existing item of this draft; omit for a new one.")
+    heading = serializers.CharField(max_length=500)
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=CaseItem._meta.get_field("kind").choices, required=False,
+                                   default="opinion")
+    responsible_body = serializers.PrimaryKeyRelatedField(queryset=Body.objects.all(), required=False,
+                                                          allow_null=True, default=None)
+
+
+class CaseDraftSerializer(serializers.ModelSerializer):
+    """A draft's particulars and, optionally, its items in order (they replace the draft's items)."""
+
+    co_bodies = serializers.PrimaryKeyRelatedField(queryset=Body.objects.all(), many=True, required=False)
+    items = DraftItemSerializer(many=True, required=False)
+    deadline_rule = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                          help_text="Omit for the rule set's default for the kind.")
+
+    class Meta:
+        model = Case
+        fields = ["kind", "title", "doc_number", "meeting", "source_report_title", "reporter_name",
+                  "reporter_position", "lead_body", "co_bodies", "drafting_committee", "supervising_committee",
+                  "consulted_committee", "deadline_rule", "deadline_rule_reason", "deadline_quote", "report_type",
+                  "opinion_text", "external_ref", "items"]
+        extra_kwargs = {"external_ref": {"validators": []}}  # uniqueness is the database's, reported as 400
+
+
+class RuleSetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RuleSet
+        fields = ["id", "jurisdiction", "case_kind", "deadline_rule", "anchor_event", "roll_forward",
+                  "extension_approver", "consultation_required", "handover_days", "legal_basis", "reminder_days",
+                  "overdue_notice_after_days", "escalate_after_workdays", "send_window_start", "send_window_end"]
+
+
+class CalendarDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "date", "is_workday", "note", "source"]

@@ -1,0 +1,220 @@
+"""/api/v1/: reads are viewsets over the selectors (visibility is the queryset: unseen is 404); every workflow step
+is its own POST action, generated from the same registry as the case page's buttons, calling the same services."""
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from agencies.models import Body, Committee
+
+from .. import attachments, rules, selectors, services
+from ..filtersets import CaseFilterSet
+from ..models import CalendarDay, CaseItem, Meeting, RuleSet
+from ..permissions import can_create_cases, case_roles, item_roles
+from ..views.actions import CASE_ACTIONS, ITEM_ACTIONS, case_actions_for
+from ..workflow import Action, ever_allowed, item_action_ever_allowed
+from . import serializers as s
+from .forms_bridge import serializer_from_form
+
+REFUSALS = {
+    400: OpenApiResponse(description="Invalid input: the field and its message."),
+    403: OpenApiResponse(description="You see the case but your role may never take this action."),
+    404: OpenApiResponse(description="No such case, or not visible to you."),
+    409: OpenApiResponse(description="Refused now (e.g. wrong status): a machine-readable `code` and `detail`."),
+}
+
+
+def offered_action_slugs(user, case) -> list[str]:
+    return [offered.spec.slug for offered in case_actions_for(user, case)]
+
+
+def _may_ever(user, case, workflow_actions) -> bool:
+    roles = case_roles(user, case)
+    approver = rules.extension_approver_for(case)
+    return any(ever_allowed(a, roles, extension_approver=approver) for a in workflow_actions)
+
+
+class BodyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Government bodies (一府一委两院 and departments) cases are handed to."""
+
+    queryset = Body.objects.order_by("pk")
+    serializer_class = s.BodySerializer
+    filterset_fields = ["kind", "is_active", "parent"]
+    search_fields = ["name", "short_name"]
+
+
+class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The Standing Committee's special and working committees and its office."""
+
+    queryset = Committee.objects.order_by("pk")
+    serializer_class = s.CommitteeSerializer
+    filterset_fields = ["kind", "is_active"]
+
+
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Standing Committee and Council of Chairpersons meetings, with the reports heard at each."""
+
+    queryset = Meeting.objects.prefetch_related("heard_reports").order_by("-start_date", "pk")
+    serializer_class = s.MeetingSerializer
+    filterset_fields = ["kind", "term", "session"]
+    ordering_fields = ["start_date"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Cases visible to you, most urgent first (or as `ordering` says)"),
+    retrieve=extend_schema(summary="One case with its items, reports, files, extensions and evaluations"),
+    create=extend_schema(summary="Create a draft (committee staff)", request=s.CaseDraftSerializer,
+                         responses={201: s.CaseDetailSerializer, **REFUSALS}),
+    partial_update=extend_schema(summary="Edit a draft; `items`, when given, replace the draft's items in order",
+                                 request=s.CaseDraftSerializer, responses={200: s.CaseDetailSerializer, **REFUSALS}),
+)
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    filterset_class = CaseFilterSet
+    ordering_fields = ["due_date", "title", "status", "issued_date", "id"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        cases = selectors.case_list(self.request.user)
+        if self.action == "retrieve":
+            cases = cases.prefetch_related("items", "reports", "attachments", "extensions", "evaluations",
+                                           "co_bodies")
+        return selectors.by_urgency(cases)
+
+    def get_serializer_class(self):
+        return s.CaseListSerializer if self.action == "list" else s.CaseDetailSerializer
+
+    def get_serializer_context(self):
+        lang = "en" if (getattr(self.request, "LANGUAGE_CODE", "") or "").startswith("en") else "zh"
+        return {**super().get_serializer_context(), "today": selectors.today(), "lang": lang}
+
+    def _detail(self, case, status=200):
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(s.CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status)
+
+    def create(self, request):
+        if not can_create_cases(request.user):
+            raise PermissionDenied
+        draft = s.CaseDraftSerializer(data=request.data)
+        draft.is_valid(raise_exception=True)
+        return self._detail(self._save_draft(draft.validated_data), status=201)
+
+    def partial_update(self, request, pk=None):
+        case = self.get_object()
+        if not _may_ever(request.user, case, {Action.EDIT_DRAFT}):
+            raise PermissionDenied
+        draft = s.CaseDraftSerializer(data=request.data, partial=True)
+        draft.is_valid(raise_exception=True)
+        return self._detail(self._save_draft(draft.validated_data, case))
+
+    @transaction.atomic
+    def _save_draft(self, data, case=None):
+        data = dict(data)
+        items = data.pop("items", None)
+        co_bodies = data.pop("co_bodies", None)
+        if case is None:
+            case = services.case_create(actor=self.request.user, co_bodies=co_bodies or (), **data)
+        else:
+            case = services.case_update_draft(case=case, actor=self.request.user, co_bodies=co_bodies, **data)
+        if items is not None:
+            rows = [{**item, "pk": item.pop("id", None)} for item in items]
+            services.draft_items_set(case=case, actor=self.request.user, items=rows)
+        return case
+
+    @extend_schema(summary="Who did what, when and why (from the audit history)",
+                   responses=s.TimelineEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def timeline(self, request, pk=None):
+        return Response(s.TimelineEntrySerializer(selectors.case_timeline(self.get_object()), many=True).data)
+
+    @extend_schema(summary="Add a file to the case, one of its items or one of its reports",
+                   request={"multipart/form-data": inline_serializer("AttachmentUpload", {
+                       "file": serializers.FileField(),
+                       "item": serializers.IntegerField(required=False),
+                       "report": serializers.IntegerField(required=False)})},
+                   responses={201: s.AttachmentSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"], url_path="attachments", parser_classes=[MultiPartParser],
+            filter_backends=[])
+    def attachments(self, request, pk=None):
+        case = self.get_object()
+        file = request.FILES.get("file")
+        if file is None:
+            raise serializers.ValidationError({"file": ["This field is required."]})
+        targets = {}
+        for name, model in (("item", CaseItem), ("report", case.reports.model)):
+            if request.data.get(name):
+                try:
+                    targets[name] = model.objects.get(pk=int(request.data[name]), case=case)
+                except (ValueError, model.DoesNotExist):
+                    raise serializers.ValidationError({name: ["Not part of this case."]}) from None
+        attachment = attachments.attachment_add(case=case, actor=request.user, file=file, **targets)
+        return Response(s.AttachmentSerializer(attachment).data, status=201)
+
+
+def _case_action(spec):
+    Input = serializer_from_form(spec.form)
+
+    def run(self, request, pk=None):
+        case = self.get_object()
+        if not _may_ever(request.user, case, spec.allowed_by):
+            raise PermissionDenied
+        data = Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        spec.run(case, request.user, data.validated_data)
+        return self._detail(case)
+
+    run.__name__ = spec.slug.replace("-", "_")  # before @action: it names the route and the method from it
+    run = action(detail=True, methods=["post"], url_path=spec.slug, serializer_class=Input, filter_backends=[])(run)
+    return extend_schema(summary=str(spec.label), request=Input,
+                         responses={200: s.CaseDetailSerializer, **REFUSALS})(run)
+
+
+def _item_action(spec):
+    Input = serializer_from_form(spec.form)
+
+    def run(self, request, pk=None, item_pk=None):
+        case = self.get_object()
+        item = CaseItem.objects.filter(pk=item_pk, case=case).select_related("case").first()
+        if item is None:
+            raise NotFound
+        roles = item_roles(request.user, item)
+        if not any(item_action_ever_allowed(a, roles) for a in spec.allowed_by):
+            raise PermissionDenied
+        data = Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        spec.run(item, request.user, data.validated_data)
+        item.refresh_from_db()
+        return Response(s.ItemSerializer(item).data)
+
+    run.__name__ = "item_" + spec.slug.replace("-", "_")
+    run = action(detail=True, methods=["post"], url_path=rf"items/(?P<item_pk>[0-9]+)/{spec.slug}",
+                 serializer_class=Input, filter_backends=[])(run)
+    return extend_schema(summary=f"Item: {spec.label}", request=Input,
+                         responses={200: s.ItemSerializer, **REFUSALS})(run)
+
+
+for _spec in CASE_ACTIONS:
+    setattr(CaseViewSet, _spec.slug.replace("-", "_"), _case_action(_spec))
+for _spec in ITEM_ACTIONS:
+    setattr(CaseViewSet, "item_" + _spec.slug.replace("-", "_"), _item_action(_spec))
+
+
+class RuleSetViewSet(viewsets.ReadOnlyModelViewSet):
+    """Follow-up rules per case kind (deadline, anchor, reminders, escalation). Administrators edit them in the
+    admin, which re-plans the reminders of open cases."""
+
+    queryset = RuleSet.objects.order_by("pk")
+    serializer_class = s.RuleSetSerializer
+    filterset_fields = ["jurisdiction", "case_kind"]
+
+
+class CalendarDayViewSet(viewsets.ReadOnlyModelViewSet):
+    """The working-day calendar (rest days, 调休 working days)."""
+
+    queryset = CalendarDay.objects.order_by("date")
+    serializer_class = s.CalendarDaySerializer
+    filterset_fields = {"date": ["gte", "lte", "year"], "is_workday": ["exact"]}
