@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Body, Committee, Membership
+from .models import ApiToken, Body, Committee, Membership
 
 
 @admin.register(Body)
@@ -24,3 +24,17 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "is_active", "committee", "body"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["committee", "body"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are shown by their first characters only (the rest is a hash); deleting one revokes it."""
+
+    list_display = ["name", "user", "token_key", "created", "expiry"]
+    list_filter = ["expiry"]
+    search_fields = ["name", "user__username", "token_key"]
+    readonly_fields = ["user", "name", "token_key", "created", "expiry"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request):
+        return False  # created by their owner, who must see the key once

@@ -15,6 +15,11 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "event", "subject", "body", "case", "created_at", "read_at"]
 
 
+class MarkReadInput(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
+                                help_text="Omit to mark every message read.")
+
+
 class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your in-app notifications, newest first. `?unread=true` lists the unread ones."""
 
@@ -25,14 +30,13 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Notification.objects.filter(recipient=self.request.user, channel=Channel.INBOX).order_by("-pk")
 
     @extend_schema(summary="Mark messages read (all, or the given ids)",
-                   request=inline_serializer("MarkRead", {"ids": serializers.ListField(
-                       child=serializers.IntegerField(), required=False)}),
+                   request=MarkReadInput,
                    responses=inline_serializer("Marked", {"marked": serializers.IntegerField()}))
     @action(detail=False, methods=["post"], url_path="mark-read", filter_backends=[], pagination_class=None)
     def mark_read(self, request):
-        ids = request.data.get("ids") if hasattr(request.data, "get") else None
-        if ids is not None and (not isinstance(ids, list) or not all(isinstance(pk, int) for pk in ids)):
-            raise serializers.ValidationError({"ids": ["A list of notification ids."]})
+        data = MarkReadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = data.validated_data.get("ids")
         return Response({"marked": services.inbox_mark_read(user=request.user, notification_ids=ids)})
 
     @extend_schema(summary="How many messages are unread",

@@ -185,7 +185,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend",
                                 "rest_framework.filters.OrderingFilter"],
     "DEFAULT_PAGINATION_CLASS": "npc_tracker.api.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "npc_tracker.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "npc_tracker.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
                                  "rest_framework.throttling.UserRateThrottle"],
@@ -199,6 +199,9 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
 }
 KNOX_TOKEN_MODEL = "agencies.ApiToken"
+# knox's own token table is swapped out for ApiToken; its migrations would still create it, with a foreign key
+# to users that breaks flushing the database.
+MIGRATION_MODULES = {"knox": None}
 SPECTACULAR_SETTINGS = {
     "TITLE": "npc-tracker API",
     "DESCRIPTION": "审议意见跟踪督办 — cases, items, reports, extensions, evaluations, meetings and the inbox. "

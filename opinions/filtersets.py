@@ -14,6 +14,10 @@ from .models import Case, Meeting
 from .selectors import NOT_YET_SUBMITTED, overdue_q, today
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # a year of 0.5 or 0 is a mistake to point out, not a database error
+
+
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=choices.CASE_STATUS_CHOICES)
@@ -22,7 +26,7 @@ class CaseFilterSet(django_filters.FilterSet):
     committee = django_filters.ModelChoiceFilter(label=_("Committee"), queryset=Committee.objects.all(),
                                                  method="filter_committee")
     meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())
-    year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
+    year = WholeNumberFilter(label=_("Year"), method="filter_year", min_value=1949, max_value=2999)
     due_within = django_filters.NumberFilter(label=_("Due within (days)"), method="filter_due_within", min_value=0,
                                              max_value=3660)
     due_after = django_filters.DateFilter(label=_("Due on or after"), field_name="due_date", lookup_expr="gte",

@@ -80,6 +80,21 @@ def received_case(issued_case, world):
     return services.case_acknowledge(case=issued_case, actor=world.liaison, received_date=date(2020, 9, 5))
 
 
+@pytest.fixture
+def seeded(transactional_db):
+    """For transactional tests: what the migrations seeded (rule sets, the calendar), back after an earlier
+    transactional test flushed it, and next year's calendar, which deadlines counted from today reach into."""
+    import importlib
+
+    from django.apps import apps
+
+    from opinions import services
+    from opinions.selectors import today
+
+    importlib.import_module("opinions.migrations.0002_seed_rule_sets_and_calendar").seed(apps, None)
+    services.calendar_enter_year(year=today().year + 1, actor=None, rest_days={}, make_up_workdays={})
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would dominate the suite; hashing strength is Django's concern, not ours.

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from agencies.models import Body, Committee
 
 from .. import rules, selectors
+from ..choices import FurtherSupervision
 from ..models import (
     Attachment,
     CalendarDay,
@@ -90,7 +91,18 @@ class EvaluationSerializer(serializers.ModelSerializer):
                   "follow_up", "recorded_by", "recorded_at"]
 
 
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "08:30"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in Asia/Shanghai, HH:MM (an OpenAPI "time" would demand a UTC offset)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class CaseListSerializer(serializers.ModelSerializer):
+    further_supervision = serializers.ChoiceField(
+        choices=[("", ""), *FurtherSupervision.choices], read_only=True,
+        help_text="Empty until leadership decides a 专题询问, 质询 or 跟踪检查.")
     lead_body_name = serializers.CharField(source="lead_body.name", read_only=True)
     rag = serializers.SerializerMethodField(help_text="red: overdue; amber: due within 14 days; green; none")
     days_left = serializers.SerializerMethodField(help_text="Negative when overdue; null without a due date.")
@@ -177,6 +189,9 @@ class CaseDraftSerializer(serializers.ModelSerializer):
 
 
 class RuleSetSerializer(serializers.ModelSerializer):
+    send_window_start = LocalTimeField()
+    send_window_end = LocalTimeField()
+
     class Meta:
         model = RuleSet
         fields = ["id", "jurisdiction", "case_kind", "deadline_rule", "anchor_event", "roll_forward",

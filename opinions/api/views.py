@@ -217,4 +217,4 @@ class CalendarDayViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = CalendarDay.objects.order_by("date")
     serializer_class = s.CalendarDaySerializer
-    filterset_fields = {"date": ["gte", "lte", "year"], "is_workday": ["exact"]}
+    filterset_fields = {"date": ["gte", "lte"], "is_workday": ["exact"]}

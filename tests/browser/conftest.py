@@ -4,7 +4,6 @@ Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 synchronous calls that Django would otherwise refuse to make while a loop runs.
 """
 
-import importlib
 import os
 import re
 import shutil
@@ -34,19 +33,6 @@ def browser():
                   "--disable-component-update", "--disable-sync"])
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    """What the migrations seeded (rule sets, the calendar), back after an earlier transactional test flushed it,
-    and next year's calendar, which deadlines counted from today reach into."""
-    from django.apps import apps
-
-    from opinions import services
-    from opinions.selectors import today
-
-    importlib.import_module("opinions.migrations.0002_seed_rule_sets_and_calendar").seed(apps, None)
-    services.calendar_enter_year(year=today().year + 1, actor=None, rest_days={}, make_up_workdays={})
 
 
 class Session:

@@ -180,3 +180,11 @@ def test_switching_the_language_keeps_the_user_on_the_same_page(client, world, i
     response = client.post(reverse("set_language"), {"language": "en", "next": page})
     assert response["Location"] == page
     assert "Acknowledge receipt" in client.get(page).content.decode()
+
+
+def test_the_health_check_is_503_when_the_broker_cannot_be_reached(client, db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("unreachable")
+    assert response.json()["database"] == "ok"
