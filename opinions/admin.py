@@ -4,6 +4,7 @@ change only through services (design.md rules 1, 2)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     Attachment,
     CalendarDay,
@@ -119,12 +120,13 @@ class RuleSetAdmin(SimpleHistoryAdmin):
     list_filter = ["jurisdiction"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Planned reminders follow the rule set: re-plan the open cases of this kind once the change commits.
-        from notifications.queue import enqueue_on_commit
-        from notifications.tasks import replan_case_kind
-
-        enqueue_on_commit(replan_case_kind, obj.case_kind)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, like the API: history with the user, and the open cases' reminders re-planned.
+        services.rule_set_update(rule_set=obj, actor=request.user,
+                                 **{name: form.cleaned_data[name] for name in form.changed_data
+                                    if name in services.RULE_SET_FIELDS})
 
 
 @admin.register(CalendarDay)

@@ -8,6 +8,7 @@ defaults to now.
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +16,9 @@ from django.utils.translation import gettext as _
 from notifications import services as notifications
 
 from . import deadlines, rules, voting, workflow
-from .choices import ExtensionDecision, FurtherSupervision, ReportKind, ReviewOutcome
+from .choices import CalendarSource, ExtensionDecision, FurtherSupervision, ReportKind, ReviewOutcome
 from .errors import DomainError, InvalidInput, NotAllowed, from_transition_refused
-from .models import Case, CaseItem, Evaluation, Extension, Meeting, Report
+from .models import CalendarDay, Case, CaseItem, Evaluation, Extension, Meeting, Report, RuleSet
 from .permissions import can_create_cases, case_roles, item_roles
 from .workflow import Action, CaseStatus, ItemAction
 
@@ -537,6 +538,60 @@ def case_mark_escalated(*, case: Case, on: date) -> Case:
         _save(case, actor=None, reason=_("Circulated as overdue (通报) after %(days)s days past the due date")
               % {"days": (on - case.due_date).days})
     return case
+
+
+# ---------------------------------------------------------------- rules and calendar (administrators)
+
+RULE_SET_FIELDS = {
+    "deadline_rule", "anchor_event", "roll_forward", "extension_approver", "consultation_required", "handover_days",
+    "legal_basis", "reminder_days", "overdue_notice_after_days", "escalate_after_workdays", "send_window_start",
+    "send_window_end",
+}
+
+
+def _require_admin(actor) -> None:
+    from agencies.selectors import user_scope
+
+    if not user_scope(actor).is_admin:
+        raise NotAllowed(_("Only administrators change the rules and the calendar."))
+
+
+def _full_clean(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise InvalidInput(" ".join(messages), field=None if field == "__all__" else field) from exc
+
+
+@transaction.atomic
+def rule_set_update(*, rule_set: RuleSet, actor, reason: str = "", **fields) -> RuleSet:
+    """Rules are data (domain.md §6); the reminders of open cases of this kind follow the change once it commits."""
+    from notifications.queue import enqueue_on_commit
+    from notifications.tasks import replan_case_kind
+
+    _require_admin(actor)
+    unknown = set(fields) - RULE_SET_FIELDS
+    if unknown:
+        raise InvalidInput(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    for name, value in fields.items():
+        setattr(rule_set, name, value)
+    _full_clean(rule_set)
+    _save(rule_set, actor=actor, reason=reason or _("Rule set changed"))
+    enqueue_on_commit(replan_case_kind, rule_set.case_kind)
+    return rule_set
+
+
+@transaction.atomic
+def calendar_day_update(*, day: CalendarDay, actor, is_workday: bool, note: str = "",
+                        reason: str = "") -> CalendarDay:
+    """Correct one day (a holiday or 调休 the State Council announced late); due dates already set stay as they are."""
+    _require_admin(actor)
+    day = CalendarDay.objects.select_for_update().get(pk=day.pk)
+    day.is_workday, day.note, day.source = is_workday, (note or "").strip()[:50], CalendarSource.ADMIN
+    _save(day, actor=actor, reason=reason or _("Calendar day corrected"))
+    return day
 
 
 # ---------------------------------------------------------------- items

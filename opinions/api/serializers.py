@@ -197,9 +197,11 @@ class RuleSetSerializer(serializers.ModelSerializer):
         fields = ["id", "jurisdiction", "case_kind", "deadline_rule", "anchor_event", "roll_forward",
                   "extension_approver", "consultation_required", "handover_days", "legal_basis", "reminder_days",
                   "overdue_notice_after_days", "escalate_after_workdays", "send_window_start", "send_window_end"]
+        read_only_fields = ["jurisdiction", "case_kind"]
 
 
 class CalendarDaySerializer(serializers.ModelSerializer):
     class Meta:
         model = CalendarDay
         fields = ["id", "date", "is_workday", "note", "source"]
+        read_only_fields = ["date", "source"]

@@ -203,18 +203,38 @@ for _spec in ITEM_ACTIONS:
     setattr(CaseViewSet, "item_" + _spec.slug.replace("-", "_"), _item_action(_spec))
 
 
-class RuleSetViewSet(viewsets.ReadOnlyModelViewSet):
-    """Follow-up rules per case kind (deadline, anchor, reminders, escalation). Administrators edit them in the
-    admin, which re-plans the reminders of open cases."""
+class AdminWritable(mixins.UpdateModelMixin):
+    """Everyone signed in reads; administrators correct through the service (others get its 403)."""
+
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def perform_update(self, serializer):
+        serializer.instance = self.update_service(serializer.instance, self.request.user, serializer.validated_data)
+
+
+@extend_schema_view(partial_update=extend_schema(summary="Change a rule set (administrators); open cases of this "
+                                                         "kind get their reminders re-planned"))
+class RuleSetViewSet(AdminWritable, viewsets.ReadOnlyModelViewSet):
+    """Follow-up rules per case kind (deadline, anchor, reminders, escalation)."""
 
     queryset = RuleSet.objects.order_by("pk")
     serializer_class = s.RuleSetSerializer
     filterset_fields = ["jurisdiction", "case_kind"]
 
+    @staticmethod
+    def update_service(rule_set, actor, data):
+        return services.rule_set_update(rule_set=rule_set, actor=actor, **data)
 
-class CalendarDayViewSet(viewsets.ReadOnlyModelViewSet):
+
+@extend_schema_view(partial_update=extend_schema(summary="Correct a day (administrators)"))
+class CalendarDayViewSet(AdminWritable, viewsets.ReadOnlyModelViewSet):
     """The working-day calendar (rest days, 调休 working days)."""
 
     queryset = CalendarDay.objects.order_by("date")
     serializer_class = s.CalendarDaySerializer
     filterset_fields = {"date": ["gte", "lte"], "is_workday": ["exact"]}
+
+    @staticmethod
+    def update_service(day, actor, data):
+        current = {"is_workday": day.is_workday, "note": day.note}
+        return services.calendar_day_update(day=day, actor=actor, **{**current, **data})

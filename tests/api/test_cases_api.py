@@ -185,3 +185,56 @@ def test_the_schema_and_the_docs_are_served_without_a_cdn(client, world):
         html = client.get(reverse(name)).content.decode()
         assert "cdn." not in html
         assert "/static/drf_spectacular_sidecar/" in html
+
+
+@pytest.fixture
+def admin_user(db):
+    from django.contrib.auth import get_user_model
+
+    from agencies.models import Membership, MembershipRole
+
+    user = get_user_model().objects.create_user(username="sysadmin", password="x")
+    Membership.objects.create(user=user, role=MembershipRole.ADMIN)
+    return user
+
+
+def test_an_administrator_changes_a_rule_set_and_open_cases_are_replanned(api, admin_user, world, received_case,
+                                                                          django_capture_on_commit_callbacks):
+    from opinions.models import RuleSet
+
+    rule_set = RuleSet.objects.get(case_kind="plan_execution")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = as_user(api, admin_user).patch(f"/api/v1/rule-sets/{rule_set.pk}/",
+                                                  {"reminder_days": [10, 3, 0], "send_window_start": "09:00"},
+                                                  format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["send_window_start"] == "09:00"
+    rule_set.refresh_from_db()
+    assert rule_set.reminder_days == [10, 3, 0]
+    assert rule_set.history.latest("history_id").history_user == admin_user
+    assert len(callbacks) == 1  # the re-planning task, sent once the change commits
+
+
+@pytest.mark.parametrize("payload", [{"send_window_start": "19:00", "send_window_end": "08:00"},
+                                     {"reminder_days": "soon"}, {"deadline_rule": "months:x"}])
+def test_a_bad_rule_set_change_is_400_and_nothing_changes(api, admin_user, payload):
+    from opinions.models import RuleSet
+
+    rule_set = RuleSet.objects.get(case_kind="plan_execution")
+    before = rule_set.history.count()
+    response = as_user(api, admin_user).patch(f"/api/v1/rule-sets/{rule_set.pk}/", payload, format="json")
+    assert response.status_code == 400
+    assert rule_set.history.count() == before
+
+
+def test_an_administrator_corrects_a_calendar_day_and_others_cannot(api, admin_user, world):
+    from opinions.models import CalendarDay
+
+    day = CalendarDay.objects.get(date="2026-10-10")
+    assert as_user(api, world.staff).patch(f"/api/v1/calendar/{day.pk}/", {"is_workday": False},
+                                           format="json").status_code == 403
+    response = as_user(api, admin_user).patch(f"/api/v1/calendar/{day.pk}/", {"is_workday": False, "note": "更正"},
+                                              format="json")
+    assert response.status_code == 200
+    day.refresh_from_db()
+    assert (day.is_workday, day.note, day.source) == (False, "更正", "admin")
