@@ -2,7 +2,13 @@
 is its own POST action, generated from the same registry as the case page's buttons, calling the same services."""
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -18,6 +24,7 @@ from ..permissions import can_create_cases, case_roles, item_roles
 from ..views.actions import CASE_ACTIONS, ITEM_ACTIONS, case_actions_for
 from ..workflow import Action, ever_allowed, item_action_ever_allowed
 from . import serializers as s
+from .examples import CASE_EXAMPLES, ITEM_EXAMPLES
 from .forms_bridge import serializer_from_form
 
 REFUSALS = {
@@ -169,8 +176,9 @@ def _case_action(spec):
 
     run.__name__ = spec.slug.replace("-", "_")  # before @action: it names the route and the method from it
     run = action(detail=True, methods=["post"], url_path=spec.slug, serializer_class=Input, filter_backends=[])(run)
-    return extend_schema(summary=str(spec.label), request=Input,
-                         responses={200: s.CaseDetailSerializer, **REFUSALS})(run)
+    return extend_schema(summary=str(spec.label), request=Input, responses={200: s.CaseDetailSerializer, **REFUSALS},
+                         examples=[OpenApiExample(spec.slug, value=CASE_EXAMPLES[spec.slug],
+                                                  request_only=True)])(run)
 
 
 def _item_action(spec):
@@ -193,8 +201,9 @@ def _item_action(spec):
     run.__name__ = "item_" + spec.slug.replace("-", "_")
     run = action(detail=True, methods=["post"], url_path=rf"items/(?P<item_pk>[0-9]+)/{spec.slug}",
                  serializer_class=Input, filter_backends=[])(run)
-    return extend_schema(summary=f"Item: {spec.label}", request=Input,
-                         responses={200: s.ItemSerializer, **REFUSALS})(run)
+    return extend_schema(summary=f"Item: {spec.label}", request=Input, responses={200: s.ItemSerializer, **REFUSALS},
+                         examples=[OpenApiExample(spec.slug, value=ITEM_EXAMPLES[spec.slug],
+                                                  request_only=True)])(run)
 
 
 for _spec in CASE_ACTIONS:

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from agencies.models import Membership, MembershipRole
 from npc_tracker.api_urls import router
 from opinions import services
+from opinions.api.examples import CASE_EXAMPLES, ITEM_EXAMPLES
 from opinions.models import CalendarDay, Meeting, RuleSet
 from opinions.selectors import today
 from opinions.views.actions import CASE_ACTIONS, ITEM_ACTIONS
@@ -33,22 +34,9 @@ pytestmark = pytest.mark.django_db
 METHODS = ["get", "post", "put", "patch", "delete"]
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
-# Valid input for each action, so that an allowed call is judged on permission and status alone.
-CASE_PAYLOADS = {
-    "issue": {}, "withdraw": {"reason": "重复"}, "acknowledge": {}, "comment-consultation": {"comment": "请补充"},
-    "submit-consultation-draft": {"title": "征求意见稿", "text": "稿"},
-    "submit-report": {"title": "报告", "text": "正文"}, "submit-interim-report": {"title": "阶段报告", "text": "进展"},
-    "accept-report": {}, "return-report": {"reason": "请补充"},
-    "evaluate": {"entitled_to_vote": 30, "satisfied": 20, "basically_satisfied": 5, "dissatisfied": 1},
-    "close": {}, "request-extension": {"requested_date": "2099-12-31", "reason": "需协调"},
-    "decide-extension": {"approve": "yes"}, "publish": {}, "reopen": {"reason": "反弹"},
-    "further-supervision": {"measure": "interpellation", "reason": "主任会议决定"},
-}
-ITEM_PAYLOADS = {
-    "report-progress": {"progress_note": "推进中"}, "mark-done": {"measures": "已完成"}, "verify": {},
-    "send-back": {"reason": "证据不足"}, "carry-over": {"reason": "长期工作"},
-}
-SPEC_SHOWN_IF = {spec.slug: spec.shown_if for spec in CASE_ACTIONS}
+# The documented examples are the input: an allowed call is then judged on permission and status alone.
+CASE_PAYLOADS = {**CASE_EXAMPLES, "issue": {}, "acknowledge": {}}  # today, not the example's date
+ITEM_PAYLOADS = ITEM_EXAMPLES
 CASE_SPECS = {spec.slug: spec for spec in CASE_ACTIONS}
 ITEM_SPECS = {spec.slug: spec for spec in ITEM_ACTIONS}
 REFERENCE = {"body", "committee", "meeting", "ruleset", "calendarday"}

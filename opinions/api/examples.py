@@ -1,0 +1,28 @@
+"""One valid request body per action: shown in the API documentation, and sent by the permission matrix test, so
+the documented example is known to work."""
+
+CASE_EXAMPLES = {
+    "issue": {"issued_date": "2026-11-23"},
+    "withdraw": {"reason": "与另一件重复立案"},
+    "acknowledge": {"received_date": "2026-11-23"},
+    "comment-consultation": {"comment": "请补充各项措施的完成时限和量化指标。"},
+    "submit-consultation-draft": {"title": "关于审议意见研究处理情况的报告（征求意见稿）", "text": "一、……"},
+    "submit-report": {"title": "关于审议意见研究处理情况的报告", "text": "一、……"},
+    "submit-interim-report": {"title": "阶段性整改情况报告", "text": "一、……"},
+    "accept-report": {"comment": "报告符合要求。"},
+    "return-report": {"reason": "报告未逐条回应审议意见，请补充整改成效。"},
+    "evaluate": {"entitled_to_vote": 30, "satisfied": 20, "basically_satisfied": 5, "dissatisfied": 1},
+    "close": {"comment": "经主任会议同意办结"},
+    "request-extension": {"requested_date": "2099-12-31", "reason": "涉及多个部门协调，需延长办理时间。"},
+    "decide-extension": {"approve": "yes", "comment": "同意延期。"},
+    "publish": {},
+    "reopen": {"reason": "群众反映问题反弹"},
+    "further-supervision": {"measure": "interpellation", "reason": "主任会议决定"},
+}
+ITEM_EXAMPLES = {
+    "report-progress": {"progress_note": "已制定工作方案，明确责任单位和完成时限。"},
+    "mark-done": {"measures": "已按审议意见落实整改措施，形成制度性成果。"},
+    "verify": {"note": "经核实，同意销号。"},
+    "send-back": {"reason": "佐证材料不足"},
+    "carry-over": {"reason": "长期工作，转持续整改"},
+}
