@@ -13,6 +13,7 @@ router.register("cases", opinions.CaseViewSet, basename="case")
 router.register("rule-sets", opinions.RuleSetViewSet)
 router.register("calendar", opinions.CalendarDayViewSet)
 router.register("inbox", InboxViewSet, basename="inbox")
+router.register("dashboard", opinions.DashboardViewSet, basename="dashboard")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),

@@ -2,6 +2,7 @@
 is its own POST action, generated from the same registry as the case page's buttons, calling the same services."""
 
 from django.db import transaction
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -16,8 +17,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from agencies.models import Body, Committee
+from npc_tracker.api_schema import AutoSchema
 
-from .. import attachments, rules, selectors, services
+from .. import attachments, dashboard, rules, selectors, services
 from ..filtersets import CaseFilterSet
 from ..models import CalendarDay, CaseItem, Meeting, RuleSet
 from ..permissions import can_create_cases, case_roles, item_roles
@@ -247,3 +249,65 @@ class CalendarDayViewSet(AdminWritable, viewsets.ReadOnlyModelViewSet):
     def update_service(day, actor, data):
         current = {"is_workday": day.is_workday, "note": day.note}
         return services.calendar_day_update(day=day, actor=actor, **{**current, **data})
+
+
+class DashboardFiguresSerializer(serializers.Serializer):
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    due_within_7 = serializers.IntegerField()
+    due_within_30 = serializers.IntegerField()
+    closed_this_year = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    rehandled = serializers.IntegerField()
+    red = serializers.IntegerField()
+    amber = serializers.IntegerField()
+    green = serializers.IntegerField()
+    items = serializers.IntegerField()
+    items_rectified = serializers.IntegerField()
+    rectification_rate = serializers.FloatField(allow_null=True)
+
+
+class LeagueRowSerializer(serializers.Serializer):
+    body = serializers.IntegerField()
+    body_name = serializers.CharField()
+    cases = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    average_days_late = serializers.FloatField(allow_null=True)
+    dissatisfied = serializers.IntegerField()
+
+
+class _OneObjectSchema(AutoSchema):
+    """A list route that answers one object (the figures), not a page of rows, yet takes the list's filters."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+    def get_filter_backends(self):
+        return getattr(self.view, "filter_backends", [])
+
+
+class DashboardViewSet(viewsets.GenericViewSet):
+    """Leadership's figures over the cases you see, narrowed by the same filters as the case list."""
+
+    schema = _OneObjectSchema()
+    filterset_class = CaseFilterSet
+    pagination_class = None
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self):
+        return selectors.cases_visible_to(self.request.user)
+
+    @extend_schema(summary="Headline figures and the league table of bodies",
+                   responses=inline_serializer("Dashboard", {
+                       "today": serializers.DateField(), "figures": DashboardFiguresSerializer(),
+                       "league_table": LeagueRowSerializer(many=True)}))
+    def list(self, request):
+        cases = self.filter_queryset(self.get_queryset())
+        today = selectors.today()
+        return Response({"today": today, "figures": dashboard.figures(cases, today).as_dict(),
+                         "league_table": dashboard.league_table(cases, today)})
