@@ -102,6 +102,8 @@ def _display(record, field_name: str) -> str:
         return str(related) if related else str(value)
     if isinstance(value, bool):
         return "✓" if value else "✗"
+    if isinstance(value, datetime):  # shown in Asia/Shanghai, to the minute, like every time on the page
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     text = str(value)
     return text if len(text) <= 200 else text[:200] + "…"
 

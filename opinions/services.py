@@ -351,7 +351,7 @@ def _review(report: Report, outcome: str, *, actor, comment: str, at=None) -> Re
     report.review_comment = comment
     report.reviewed_by = actor
     report.reviewed_at = _now(at)
-    _save(report, actor=actor, reason=comment or outcome, at=at)
+    _save(report, actor=actor, reason=comment or str(ReviewOutcome(outcome).label), at=at)
     return report
 
 

@@ -188,3 +188,18 @@ def test_the_health_check_is_503_when_the_broker_cannot_be_reached(client, db, s
     assert response.status_code == 503
     assert response.json()["broker"].startswith("unreachable")
     assert response.json()["database"] == "ok"
+
+
+def test_the_timeline_shows_times_in_shanghai_and_outcomes_by_their_label(world, received_case):
+    from django.utils import translation
+
+    from opinions import services
+    from opinions.selectors import case_timeline
+    from tests.notifications.conftest import local
+
+    services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
+    services.report_accept(case=received_case, actor=world.staff, at=local(2020, 12, 10, 9, 5))
+    with translation.override("zh-hans"):
+        entry = next(e for e in case_timeline(received_case) if e.subject == "报告" and e.changes)
+    assert entry.reason == "已通过"  # the review outcome's label, not its code
+    assert "2020-12-10 09:05" in [change.new for change in entry.changes]
