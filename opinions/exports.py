@@ -1,10 +1,20 @@
-"""The case ledger (台账) as rows, shared by the CSV export now and the Excel ledger later. Streams: the rows are
-read from the database in chunks, never all at once."""
+"""The ledger (台账) of a filtered case list: as CSV, and as an Excel workbook with a sheet of cases and one of
+items. Both stream: rows are read from the database in chunks, and the workbook is written row by row to a
+temporary file (openpyxl's write-only mode), so memory does not grow with the number of cases."""
 
+import tempfile
 from collections.abc import Iterator
+from datetime import date, datetime
 
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
+from .models import Case, CaseItem
 from .selectors import NOT_YET_SUBMITTED, today
 
 CHUNK = 2000
@@ -13,18 +23,81 @@ CHUNK = 2000
 def ledger_header() -> list[str]:
     return [_("No."), _("Document number"), _("Title"), _("Meeting"), _("Kind"), _("Issued on"), _("Lead body"),
             _("Co-handling bodies"), _("Supervising committee"), _("Due date"), _("Status"),
-            _("Days left (negative: overdue)"), _("Items"), _("Items closed")]
+            _("Days left (negative: overdue)"), _("Items"), _("Items closed"), _("Last updated")]
+
+
+def _with_last_update(cases):
+    latest = Case.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")
+    return cases.annotate(last_updated=Subquery(latest[:1]))
 
 
 def ledger_rows(cases) -> Iterator[list]:
+    """One row per case; dates stay dates (the CSV writes them as YYYY-MM-DD, the workbook as date cells)."""
     as_of = today()
-    cases = cases.select_related("lead_body", "meeting", "supervising_committee").prefetch_related("co_bodies")
-    for case in cases.iterator(chunk_size=CHUNK):
+    cases = _with_last_update(cases).select_related("lead_body", "meeting", "supervising_committee")
+    for case in cases.prefetch_related("co_bodies").iterator(chunk_size=CHUNK):
         yield [
-            case.pk, case.doc_number, case.title, str(case.meeting) if case.meeting else "", case.get_kind_display(),
-            case.issued_date or "", case.lead_body.name, "、".join(body.name for body in case.co_bodies.all()),
-            case.supervising_committee.name if case.supervising_committee else "", case.due_date or "",
+            case.pk, case.doc_number, case.title, str(case.meeting) if case.meeting else None,
+            case.get_kind_display(), case.issued_date, case.lead_body.name,
+            "、".join(body.name for body in case.co_bodies.all()) or None,
+            case.supervising_committee.name if case.supervising_committee else None, case.due_date,
             case.get_status_display(),
-            (case.due_date - as_of).days if case.due_date and case.status in NOT_YET_SUBMITTED else "",
+            (case.due_date - as_of).days if case.due_date and case.status in NOT_YET_SUBMITTED else None,
             case.item_count, case.items_closed,
+            timezone.localtime(case.last_updated).replace(tzinfo=None) if case.last_updated else None,
         ]
+
+
+def item_header() -> list[str]:
+    return [_("Case No."), _("Case title"), _("Item"), _("Heading"), _("Responsible body"), _("Status"),
+            _("Measures taken"), _("Latest progress"), _("Committee's remark")]
+
+
+def item_rows(cases) -> Iterator[list]:
+    items = (CaseItem.objects.filter(case__in=cases.values("pk")).select_related("case", "responsible_body",
+                                                                                 "case__lead_body")
+             .order_by("case_id", "number"))
+    for item in items.iterator(chunk_size=CHUNK):
+        yield [item.case_id, item.case.title, item.number, item.heading,
+               (item.responsible_body or item.case.lead_body).name, item.get_status_display(),
+               item.measures or None, item.progress_note or None, item.committee_note or None]
+
+
+CASE_WIDTHS = [8, 22, 48, 30, 22, 12, 24, 24, 24, 12, 12, 12, 8, 8, 17]
+ITEM_WIDTHS = [8, 40, 6, 48, 24, 14, 48, 48, 30]
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+
+
+def _sheet(workbook, title: str, header: list[str], rows: Iterator[list], widths: list[int]) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"  # the header stays in view while scrolling
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, Alignment(wrap_text=True)
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+
+
+def _cell(sheet, value):
+    if isinstance(value, datetime | date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd"
+        return cell
+    return value
+
+
+def ledger_workbook(cases):
+    """The workbook in a temporary file, ready to be streamed; it is deleted when closed."""
+    workbook = Workbook(write_only=True)
+    _sheet(workbook, _("Cases"), ledger_header(), ledger_rows(cases), CASE_WIDTHS)
+    _sheet(workbook, _("Items"), item_header(), item_rows(cases), ITEM_WIDTHS)
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 -- the response streams it, then closes it
+    workbook.save(output)
+    output.seek(0)
+    return output

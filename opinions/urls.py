@@ -8,6 +8,7 @@ urlpatterns = [
     path("", cases.case_list, name="case_list"),
     path("new/", drafts.case_create, name="case_create"),
     path("export.csv", cases.case_export, name="case_export"),
+    path("export.xlsx", cases.case_export_xlsx, name="case_export_xlsx"),
     path("issue/", cases.case_bulk_issue, name="case_bulk_issue"),
     path("<int:pk>/", cases.case_detail, name="case_detail"),
     path("<int:pk>/edit/", drafts.case_edit, name="case_edit"),

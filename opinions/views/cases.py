@@ -5,7 +5,7 @@ import itertools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -80,6 +80,17 @@ def case_export(request):
     name = f"cases-{selectors.today():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def case_export_xlsx(request):
+    """The filtered list as the Excel ledger (台账): a sheet of cases and a sheet of their items."""
+    filterset, cases = _filtered(request)
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(" ".join(str(e) for errors in filterset.errors.values() for e in errors))
+    return FileResponse(exports.ledger_workbook(cases), as_attachment=True,
+                        filename=f"ledger-{selectors.today():%Y%m%d}.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @login_required

@@ -210,3 +210,27 @@ def test_the_list_puts_the_most_urgent_of_what_is_owed_first(client, world, make
     client.force_login(world.liaison)
     titles = [case.title for case in client.get(reverse("opinions:case_list")).context["page"]]
     assert titles == ["逾期", "新交办", "已办结"]
+
+
+def test_the_excel_ledger_holds_exactly_the_filtered_rows_with_dates_as_dates(client, world, make_case):
+    import openpyxl
+
+    mine = services.case_issue(case=make_case(title="市政府的"), actor=world.staff, issued_date=date(2020, 9, 3))
+    services.case_issue(case=make_case(title="法院的", lead_body=world.court, co_bodies=[]), actor=world.staff,
+                        issued_date=date(2020, 9, 3))
+    make_case(title="草稿")
+    client.force_login(world.liaison)
+    response = client.get(reverse("opinions:case_export_xlsx"), {"status": "issued"})
+    assert response["Content-Disposition"].startswith("attachment;")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cases, items = workbook.worksheets
+    assert cases.freeze_panes == "A2"
+    rows = list(cases.iter_rows(values_only=True))
+    assert rows[0][:3] == ("No.", "Document number", "Title")
+    assert [row[2] for row in rows[1:]] == ["市政府的"]
+    assert rows[1][5].date() == date(2020, 9, 3)  # a date cell, not text
+    assert rows[1][9].date() == mine.due_date
+    assert cases.column_dimensions["C"].width == 48
+    item_rows = list(items.iter_rows(values_only=True))
+    assert [(row[0], row[2], row[3]) for row in item_rows[1:]] == [
+        (mine.pk, item.number, item.heading) for item in mine.items.order_by("number")]

@@ -139,7 +139,8 @@ def test_every_page_a_demo_user_can_reach_renders(demo, client, username):
     user = get_user_model().objects.get(username=username)
     client.force_login(user)
     for url in (reverse("opinions:case_list"), reverse("opinions:meeting_list"), reverse("notifications:inbox"),
-                reverse("notifications:channels"), reverse("opinions:case_export")):
+                reverse("notifications:channels"), reverse("opinions:case_export"),
+                reverse("opinions:case_export_xlsx")):
         assert client.get(url).status_code == 200, url
     visible = cases_visible_to(user)
     assert visible.exists()
