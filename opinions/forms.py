@@ -84,12 +84,6 @@ class CaseForm(forms.Form):
         initial["co_bodies"] = list(case.co_bodies.all())
         return initial
 
-    def service_fields(self, default_rule: str) -> dict:
-        """cleaned_data for case_create/case_update_draft; an empty rule means the rule set's default."""
-        data = dict(self.cleaned_data)
-        data["deadline_rule"] = data["deadline_rule"].strip() or default_rule
-        return data
-
 
 class ItemForm(forms.Form):
     pk = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -241,6 +241,22 @@ def draft_items_set(*, case: Case, actor, items: list[dict]) -> list[CaseItem]:
     return result
 
 
+@transaction.atomic
+def draft_save(*, actor, case: Case | None = None, co_bodies=None, items: list[dict] | None = None,
+               **fields) -> Case:
+    """Create or edit a draft with its items in one go (the page's form and the API): both halves or neither.
+    An empty deadline rule means the rule set's default for the kind."""
+    if not (fields.get("deadline_rule") or "").strip() and "deadline_rule" in fields:
+        fields["deadline_rule"] = rules.default_rule_text(fields.get("kind") or (case.kind if case else ""))
+    if case is None:
+        case = case_create(actor=actor, co_bodies=co_bodies or (), **fields)
+    else:
+        case = case_update_draft(case=case, actor=actor, co_bodies=co_bodies, **fields)
+    if items is not None:
+        draft_items_set(case=case, actor=actor, items=items)
+    return case
+
+
 def _attach(files, **target) -> None:
     """Files sent with a report or an item update, in the same transaction: one refused file saves nothing."""
     from .attachments import attachment_add  # it builds on this module's helpers

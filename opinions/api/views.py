@@ -1,7 +1,6 @@
 """/api/v1/: reads are viewsets over the selectors (visibility is the queryset: unseen is 404); every workflow step
 is its own POST action, generated from the same registry as the case page's buttons, calling the same services."""
 
-from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -120,19 +119,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         draft.is_valid(raise_exception=True)
         return self._detail(self._save_draft(draft.validated_data, case))
 
-    @transaction.atomic
     def _save_draft(self, data, case=None):
         data = dict(data)
         items = data.pop("items", None)
-        co_bodies = data.pop("co_bodies", None)
-        if case is None:
-            case = services.case_create(actor=self.request.user, co_bodies=co_bodies or (), **data)
-        else:
-            case = services.case_update_draft(case=case, actor=self.request.user, co_bodies=co_bodies, **data)
         if items is not None:
-            rows = [{**item, "pk": item.pop("id", None)} for item in items]
-            services.draft_items_set(case=case, actor=self.request.user, items=rows)
-        return case
+            items = [{**item, "pk": item.pop("id", None)} for item in items]
+        return services.draft_save(actor=self.request.user, case=case, items=items, **data)
 
     @extend_schema(summary="Who did what, when and why (from the audit history)",
                    responses=s.TimelineEntrySerializer(many=True))

@@ -5,7 +5,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -37,21 +36,12 @@ def _render(request, form, formset, case=None, status=200):
 
 
 def _save_draft(request, form, formset, case=None):
-    """Both halves or neither: a refused item must not leave a half-saved draft behind."""
+    fields = dict(form.cleaned_data)
     try:
-        with transaction.atomic():
-            fields = form.service_fields(rules.default_rule_text(form.cleaned_data["kind"]))
-            co_bodies = fields.pop("co_bodies")
-            if case is None:
-                case = services.case_create(actor=request.user, co_bodies=co_bodies, **fields)
-            else:
-                case = services.case_update_draft(case=case, actor=request.user, co_bodies=co_bodies, **fields)
-            services.draft_items_set(case=case, actor=request.user, items=formset.items_in_order())
+        return services.draft_save(actor=request.user, case=case, items=formset.items_in_order(), **fields)
     except DomainError as exc:
-        target = exc.field if exc.field in form.fields else None
-        form.add_error(target, exc.message)
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
-    return case
 
 
 @login_required

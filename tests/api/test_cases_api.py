@@ -238,3 +238,11 @@ def test_an_administrator_corrects_a_calendar_day_and_others_cannot(api, admin_u
     assert response.status_code == 200
     day.refresh_from_db()
     assert (day.is_workday, day.note, day.source) == (False, "更正", "admin")
+
+
+def test_an_empty_deadline_rule_means_the_rule_sets_default_as_on_the_page(api, world):
+    response = as_user(api, world.staff).post("/api/v1/cases/", {
+        "kind": "budget_execution", "title": "预算审议意见", "lead_body": world.gov.pk, "deadline_rule": ""},
+        format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["deadline_rule"] == "months:2"
