@@ -6,6 +6,7 @@ Writes go through opinions.services; nothing here enforces business rules beyond
 from datetime import time
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -209,6 +210,11 @@ class CaseItem(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=choices.ITEM_STATUS_CHOICES,
                               default=ItemStatus.NOT_STARTED, editable=False)
+    # Audit problems carry money (domain.md §10): 整改率 is also reported by amount. In 万元, as the bulletins do.
+    amount = models.DecimalField(_("amount involved (10,000 yuan)"), max_digits=14, decimal_places=2, null=True,
+                                 blank=True, validators=[MinValueValidator(0)])
+    rectified_amount = models.DecimalField(_("amount rectified (10,000 yuan)"), max_digits=14, decimal_places=2,
+                                           null=True, blank=True, editable=False)
     measures = models.TextField(_("measures taken"), blank=True)
     progress_note = models.TextField(_("latest progress"), blank=True)
     committee_note = models.TextField(_("committee's remark"), blank=True)
