@@ -22,26 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def use_bench_database() -> str:
-    import dj_database_url
-    import psycopg2
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server: the benchmark is about PostgreSQL.")
-    config = dj_database_url.parse(url)
-    admin = psycopg2.connect(dbname=config["NAME"], user=config["USER"], password=config["PASSWORD"],
-                             host=config["HOST"], port=config["PORT"] or 5432)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS npc_bench")
-        cursor.execute("CREATE DATABASE npc_bench")
-    admin.close()
-    bench_url = url.rsplit("/", 1)[0] + "/npc_bench"
-    os.environ["DATABASE_URL"] = bench_url
-    return bench_url
-
-
 class QueryCounter:
     def __init__(self):
         self.count = 0
@@ -56,6 +36,8 @@ def main():
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=10_000, help="reminders made due for the sweep")
     args = parser.parse_args()
+    from bench._db import use_bench_database
+
     print(f"database: {use_bench_database()}")
     redis_url = os.environ.get("REDIS_URL", "")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npc_tracker.settings")
