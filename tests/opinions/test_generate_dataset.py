@@ -45,9 +45,11 @@ def test_dates_follow_the_status_and_none_is_after_today(dataset):
         dates = [case.issued_date, case.received_date, case.submitted_date, case.closed_date, case.escalated_on]
         assert all(day is None or day <= TODAY for day in dates), case.external_ref
         if case.status == CaseStatus.DRAFT:
-            assert case.issued_date is None and case.due_date is None
+            assert case.issued_date is None
+            assert case.due_date is None
             continue
-        assert case.issued_date is not None and case.due_date > case.issued_date
+        assert case.issued_date is not None
+        assert case.due_date > case.issued_date
         assert (case.submitted_date is not None) == (case.status in REPORTED)
         assert (case.closed_date is not None) == (case.status == CaseStatus.CLOSED)
         if case.closed_date:
