@@ -1,14 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from agencies import views as agencies_views
 
 from . import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="opinions:case_list", permanent=False)),
+    path("", views.home, name="home"),
     path("cases/", include("opinions.urls")),
     path("inbox/", include("notifications.urls")),
     path("api/", include("npc_tracker.api_urls")),

@@ -2,7 +2,9 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from agencies.selectors import user_scope
 
 
 def _database() -> str:
@@ -30,6 +32,13 @@ def healthz(request):
     healthy = all(value in ("ok", "in-process") for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unavailable", "vendor": connection.vendor, **checks},
                         status=200 if healthy else 503)
+
+
+def home(request):
+    """Leadership starts on the dashboard (domain.md §11); everyone else on their cases."""
+    if user_scope(request.user).is_leader:
+        return redirect("opinions:dashboard")
+    return redirect("opinions:case_list")
 
 
 def forbidden(request, exception=None):

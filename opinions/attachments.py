@@ -4,6 +4,7 @@ from uuid import uuid4
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from . import uploads, workflow
@@ -80,3 +81,11 @@ def _check_case_file(case: Case, actor) -> None:
         raise NotAllowed(_("The body can add files to the case only while handling it (in progress or in "
                            "consultation); this case is “%(status)s”.") % {"status": case.get_status_display()})
     raise NotAllowed(_("You cannot add files to this case."))
+
+
+def file_response(attachment: Attachment) -> FileResponse:
+    """The file as uploaded, under its original name; `nosniff` so a browser never runs it as something else."""
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,43 +1,42 @@
 """Leadership's figures (domain.md §11), as aggregate queries over the cases a user may see.
 
 Each figure is one SQL aggregate whatever the number of cases: the database counts, Python only names the
-results. "Overdue" and "on time" are derived from dates here, as everywhere (design.md rule 3):
-- overdue: the body has not submitted its final report and today is after the due date;
-- on time: the final report was first submitted on or before the due date in force;
-- late: submitted after it, or overdue now (an unsubmitted overdue case is late already).
+results. "Overdue", "on time", "late" and the colours are the selectors' conditions (design.md rule 3), the same
+ones the case list filters by, so every figure links to exactly the cases behind it.
 """
 
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import models
-from django.db.models import Avg, Count, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models import Avg, Count, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+
+from agencies.models import Membership, MembershipRole
+from notifications import schedule
+from notifications.models import Reminder, ReminderState
+from notifications.selectors import step_label
 
 from .choices import EvaluationResult
 from .models import Case, CaseItem, Evaluation
-from .selectors import DUE_SOON_DAYS, NOT_YET_SUBMITTED, overdue_q
+from .selectors import DueSoon, due_within_q, late_q, on_time_q, overdue_q
 from .workflow import OPEN_STATUSES, CaseStatus, ItemStatus
-
-
-def _on_time_q() -> Q:
-    return Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__lte=F("due_date"))
-
-
-def _late_q(today: date) -> Q:
-    return Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__gt=F("due_date")) | overdue_q(today)
-
-
-def _due_within_q(today: date, days: int) -> Q:
-    return Q(status__in=NOT_YET_SUBMITTED, due_date__gte=today, due_date__lte=today + timedelta(days=days))
 
 
 def _dissatisfied() -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(result=EvaluationResult.DISSATISFIED)
 
 
-def rate(part: int, whole: int) -> float | None:
+def rehandled_q() -> Q:
+    """Re-handled after an evaluation found the handling 不满意."""
+    return Q(pk__in=_dissatisfied().values("case"))
+
+
+def rate(part, whole) -> float | None:
     """A percentage with one decimal, or None when there is nothing to measure (not 0 %: nothing was late)."""
-    return round(100 * part / whole, 1) if whole else None
+    return round(float(100 * part / whole), 1) if whole else None
 
 
 @dataclass(frozen=True)
@@ -57,37 +56,43 @@ class Figures:
     items: int
     items_rectified: int
     rectification_rate: float | None
+    amount_involved: Decimal
+    amount_rectified: Decimal
+    rectification_rate_by_amount: float | None
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def figures(cases: QuerySet[Case], today: date) -> Figures:
+def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
     """The headline figures of the given cases (already scoped to what the user sees and filtered)."""
     counts = cases.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("pk", filter=overdue_q(today)),
-        due_within_7=Count("pk", filter=_due_within_q(today, 7)),
-        due_within_30=Count("pk", filter=_due_within_q(today, 30)),
-        amber=Count("pk", filter=_due_within_q(today, DUE_SOON_DAYS)),
-        owed=Count("pk", filter=Q(status__in=NOT_YET_SUBMITTED, due_date__isnull=False)),
+        due_within_7=Count("pk", filter=due_within_q(today, 7)),
+        due_within_30=Count("pk", filter=due_within_q(today, 30)),
+        amber=Count("pk", filter=soon.amber_q(today)),
+        green=Count("pk", filter=soon.green_q(today)),
         closed_this_year=Count("pk", filter=Q(status=CaseStatus.CLOSED, closed_date__year=today.year)),
-        on_time=Count("pk", filter=_on_time_q()),
-        late=Count("pk", filter=_late_q(today)),
+        on_time=Count("pk", filter=on_time_q()),
+        late=Count("pk", filter=late_q(today)),
+        # Its own subquery: joining the evaluations would count a case once per evaluation in the figures above.
+        rehandled=Count("pk", filter=rehandled_q()),
     )
-    # Its own query: joining the evaluations would count a case once per evaluation in the figures above.
-    rehandled = cases.filter(pk__in=_dissatisfied().values("case")).count()
+    zero = Value(Decimal(0), output_field=models.DecimalField())
     items = CaseItem.objects.filter(case__in=cases.values("pk")).aggregate(
-        total=Count("pk"), rectified=Count("pk", filter=Q(status=ItemStatus.CLOSED)))
-    green = counts["owed"] - counts["overdue"] - counts["amber"]
+        total=Count("pk"), rectified=Count("pk", filter=Q(status=ItemStatus.CLOSED)),
+        involved=Coalesce(Sum("amount"), zero), amount_rectified=Coalesce(Sum("rectified_amount"), zero))
     return Figures(
         open=counts["open"], overdue=counts["overdue"], due_within_7=counts["due_within_7"],
         due_within_30=counts["due_within_30"], closed_this_year=counts["closed_this_year"],
         on_time=counts["on_time"], late=counts["late"],
         on_time_rate=rate(counts["on_time"], counts["on_time"] + counts["late"]),
-        rehandled=rehandled, red=counts["overdue"], amber=counts["amber"], green=green,
+        rehandled=counts["rehandled"], red=counts["overdue"], amber=counts["amber"], green=counts["green"],
         items=items["total"], items_rectified=items["rectified"],
         rectification_rate=rate(items["rectified"], items["total"]),
+        amount_involved=items["involved"], amount_rectified=items["amount_rectified"],
+        rectification_rate_by_amount=rate(items["amount_rectified"], items["involved"]),
     )
 
 
@@ -103,16 +108,22 @@ def _delay(today: date):
     )
 
 
-def league_table(cases: QuerySet[Case], today: date) -> list[dict]:
-    """Per lead body: cases, overdue now, on time / late, on-time rate, average days late, 不满意 count."""
+def _timeliness(today: date) -> dict:
+    return {"on_time": Count("pk", filter=on_time_q()), "late": Count("pk", filter=late_q(today))}
+
+
+LEAGUE_SORTS = ("overdue", "cases", "on_time_rate", "average_days_late", "dissatisfied", "body_name")
+
+
+def league_table(cases: QuerySet[Case], today: date, sort: str = "overdue") -> list[dict]:
+    """Per lead body: cases, overdue now, on time / late, on-time rate, average days late, 不满意 count.
+    Sorted worst first by the chosen column (by name: alphabetically), then by overdue and name."""
     rows = (cases.order_by().values("lead_body", "lead_body__name")
-            .annotate(cases=Count("pk", distinct=True),
-                      overdue=Count("pk", filter=overdue_q(today), distinct=True),
-                      on_time=Count("pk", filter=_on_time_q(), distinct=True),
-                      late=Count("pk", filter=_late_q(today), distinct=True),
-                      average_delay=Avg(_delay(today))))
+            .annotate(cases=Count("pk"), overdue=Count("pk", filter=overdue_q(today)),
+                      average_delay=Avg(_delay(today)), **_timeliness(today)))
+    # Cases found 不满意 (re-handled), not evaluations: a case evaluated twice is one body's one failure.
     dissatisfied = dict(_dissatisfied().filter(case__in=cases.values("pk")).order_by()
-                        .values_list("case__lead_body").annotate(n=Count("pk")))
+                        .values_list("case__lead_body").annotate(n=Count("case", distinct=True)))
     table = [{
         "body": row["lead_body"], "body_name": row["lead_body__name"], "cases": row["cases"],
         "overdue": row["overdue"], "on_time": row["on_time"], "late": row["late"],
@@ -121,4 +132,144 @@ def league_table(cases: QuerySet[Case], today: date) -> list[dict]:
                               if row["average_delay"] is not None else None),
         "dissatisfied": dissatisfied.get(row["lead_body"], 0),
     } for row in rows]
-    return sorted(table, key=lambda row: (-row["overdue"], -row["late"], row["body_name"]))
+    table.sort(key=lambda row: (-row["overdue"], -row["late"], row["body_name"]))
+    if sort == "body_name":
+        table.sort(key=lambda row: row["body_name"])
+    elif sort == "on_time_rate":  # the worst rate first; bodies with nothing to measure last
+        table.sort(key=lambda row: (row["on_time_rate"] is None, row["on_time_rate"] or 0))
+    elif sort in LEAGUE_SORTS:
+        table.sort(key=lambda row: -(row[sort] or 0))
+    return table
+
+
+def meeting_year():
+    """The year a case belongs to: its meeting's, or the year it was issued when it came from no meeting (the same
+    rule as the list's year filter)."""
+    return Coalesce(ExtractYear("meeting__start_date"), ExtractYear("issued_date"))
+
+
+BREAKDOWNS = {
+    "committee": ("supervising_committee", ("supervising_committee__short_name", "supervising_committee__name")),
+    "kind": ("kind", ("kind",)),
+    "year": ("year", ("year",)),
+}
+
+
+def breakdown(cases: QuerySet[Case], today: date, by: str) -> list[dict]:
+    """Cases, open, overdue, closed and on-time rate per supervising committee, kind or meeting year."""
+    key, label_fields = BREAKDOWNS[by]
+    if by == "year":
+        cases = cases.annotate(year=meeting_year())
+    rows = (cases.order_by().values(key, *label_fields)
+            .annotate(cases=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+                      overdue=Count("pk", filter=overdue_q(today)),
+                      closed=Count("pk", filter=Q(status=CaseStatus.CLOSED)), **_timeliness(today)))
+    kinds = dict(Case._meta.get_field("kind").flatchoices)
+
+    def label(row):
+        value = next((row[name] for name in label_fields if row[name]), None)  # a short name when there is one
+        return None if value is None else str(kinds.get(value, value))
+
+    table = [{"key": row[key], "label": label(row), "cases": row["cases"], "open": row["open"],
+              "overdue": row["overdue"], "closed": row["closed"],
+              "on_time_rate": rate(row["on_time"], row["on_time"] + row["late"])} for row in rows]
+    if by == "year":
+        return sorted(table, key=lambda row: row["key"] or 0, reverse=True)
+    return sorted(table, key=lambda row: (-row["cases"], row["label"] or ""))
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def months_back(today: date, months: int) -> list[date]:
+    """The first days of the last N months, oldest first, this month included."""
+    first, result = month_start(today), []
+    for _ in range(months):
+        result.append(first)
+        first = month_start(first - timedelta(days=1))
+    return result[::-1]
+
+
+def month_end(first: date) -> date:
+    return month_start(first + timedelta(days=32)) - timedelta(days=1)
+
+
+def _per_month(cases: QuerySet[Case], field: str, since: date, condition: Q | None = None) -> dict[date, int]:
+    rows = (cases.filter(condition or Q(), **{f"{field}__gte": since}).order_by()
+            .annotate(month=TruncMonth(field)).values("month").annotate(n=Count("pk")))
+    return {row["month"]: row["n"] for row in rows}
+
+
+def monthly_trend(cases: QuerySet[Case], today: date, months: int = 12) -> list[dict]:
+    """Per month of the last N: cases issued, closed, and that went overdue (their due date passed in that month
+    without the report: submitted late, or not yet submitted)."""
+    firsts = months_back(today, months)
+    since = firsts[0]
+    opened = _per_month(cases, "issued_date", since)
+    closed = _per_month(cases, "closed_date", since, Q(status=CaseStatus.CLOSED))
+    went_overdue = _per_month(cases, "due_date", since, Q(due_date__lt=today) & late_q(today))
+    return [{"month": first, "opened": opened.get(first, 0), "closed": closed.get(first, 0),
+             "went_overdue": went_overdue.get(first, 0)} for first in firsts]
+
+
+@dataclass
+class OverdueRow:
+    case: Case
+    days_overdue: int
+    liaisons: list[str]
+    last_reminder: str
+    last_reminder_at: object
+    escalation: str
+
+
+def overdue_board(cases: QuerySet[Case], today: date, limit: int = 20) -> list[OverdueRow]:
+    """The most overdue cases, with the body's liaisons, the last reminder sent and how far escalation went.
+    Three queries, whatever the number of cases: the rows, their bodies' liaisons, their reminders."""
+    rows = list(cases.filter(overdue_q(today)).select_related("lead_body").order_by("due_date", "pk")[:limit])
+    liaisons = defaultdict(list)
+    memberships = (Membership.objects.filter(role=MembershipRole.LIAISON, is_active=True,
+                                             body__in={case.lead_body_id for case in rows})
+                   .select_related("user").order_by("user__username"))
+    for membership in memberships:
+        liaisons[membership.body_id].append(membership.user.get_full_name() or membership.user.username)
+    last_sent = {}
+    for reminder in (Reminder.objects.filter(case__in=rows, state=ReminderState.SENT)
+                     .order_by("case", "-finished_at", "-pk")):
+        last_sent.setdefault(reminder.case_id, reminder)
+    board = []
+    for case in rows:
+        reminder = last_sent.get(case.pk)
+        if case.further_supervision:
+            escalation = case.get_further_supervision_display()
+        elif case.escalated_on:
+            escalation = step_label(schedule.ESCALATION)
+        else:
+            escalation = step_label(reminder.step) if reminder else ""
+        board.append(OverdueRow(
+            case=case, days_overdue=(today - case.due_date).days, liaisons=liaisons[case.lead_body_id],
+            last_reminder=step_label(reminder.step) if reminder else "",
+            last_reminder_at=reminder.finished_at if reminder else None, escalation=escalation))
+    return board
+
+
+
+@dataclass
+class Dashboard:
+    today: date
+    figures: Figures
+    league_table: list[dict]
+    by_committee: list[dict]
+    by_kind: list[dict]
+    by_year: list[dict]
+    trend: list[dict]
+    overdue_board: list[OverdueRow]
+
+
+def build(cases: QuerySet[Case], today: date, soon: DueSoon, league_sort: str = "overdue") -> Dashboard:
+    """Everything on the dashboard, for the page and the API alike: a fixed number of queries at any size."""
+    return Dashboard(
+        today=today, figures=figures(cases, today, soon), league_table=league_table(cases, today, league_sort),
+        by_committee=breakdown(cases, today, "committee"), by_kind=breakdown(cases, today, "kind"),
+        by_year=breakdown(cases, today, "year"), trend=monthly_trend(cases, today),
+        overdue_board=overdue_board(cases, today))

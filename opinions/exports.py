@@ -50,7 +50,8 @@ def ledger_rows(cases) -> Iterator[list]:
 
 def item_header() -> list[str]:
     return [_("Case No."), _("Case title"), _("Item"), _("Heading"), _("Responsible body"), _("Status"),
-            _("Measures taken"), _("Latest progress"), _("Committee's remark")]
+            _("Amount involved (10,000 yuan)"), _("Amount rectified (10,000 yuan)"), _("Measures taken"),
+            _("Latest progress"), _("Committee's remark")]
 
 
 def item_rows(cases) -> Iterator[list]:
@@ -60,11 +61,12 @@ def item_rows(cases) -> Iterator[list]:
     for item in items.iterator(chunk_size=CHUNK):
         yield [item.case_id, item.case.title, item.number, item.heading,
                (item.responsible_body or item.case.lead_body).name, item.get_status_display(),
-               item.measures or None, item.progress_note or None, item.committee_note or None]
+               item.amount, item.rectified_amount, item.measures or None, item.progress_note or None,
+               item.committee_note or None]
 
 
 CASE_WIDTHS = [8, 22, 48, 30, 22, 12, 24, 24, 24, 12, 12, 12, 8, 8, 17]
-ITEM_WIDTHS = [8, 40, 6, 48, 24, 14, 48, 48, 30]
+ITEM_WIDTHS = [8, 40, 6, 48, 24, 14, 12, 12, 48, 48, 30]
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 

@@ -1,7 +1,5 @@
 """One FilterSet for the case list, shared by the HTML list and the API (design.md rule 7)."""
 
-from datetime import timedelta
-
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -10,8 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Body, Committee
 
 from . import choices
+from .dashboard import rehandled_q
 from .models import Case, Meeting
-from .selectors import NOT_YET_SUBMITTED, overdue_q, today
+from .selectors import due_soon, due_within_q, late_q, on_time_q, overdue_q, today
+
+
+def _date(label):
+    return django_filters.DateFilter(label=label, method="filter_date_range",
+                                     widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
@@ -23,8 +27,11 @@ class CaseFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=choices.CASE_STATUS_CHOICES)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=choices.CaseKind.choices)
     body = django_filters.ModelChoiceFilter(label=_("Body"), queryset=Body.objects.all(), method="filter_body")
+    lead_body = django_filters.ModelChoiceFilter(label=_("Lead body"), queryset=Body.objects.all())
     committee = django_filters.ModelChoiceFilter(label=_("Committee"), queryset=Committee.objects.all(),
                                                  method="filter_committee")
+    supervising_committee = django_filters.ModelChoiceFilter(label=_("Supervising committee"),
+                                                             queryset=Committee.objects.all())
     meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())
     year = WholeNumberFilter(label=_("Year"), method="filter_year", min_value=1949, max_value=2999)
     due_within = django_filters.NumberFilter(label=_("Due within (days)"), method="filter_due_within", min_value=0,
@@ -33,6 +40,17 @@ class CaseFilterSet(django_filters.FilterSet):
                                           widget=forms.DateInput(attrs={"type": "date"}))
     due_before = django_filters.DateFilter(label=_("Due on or before"), field_name="due_date", lookup_expr="lte",
                                            widget=forms.DateInput(attrs={"type": "date"}))
+    issued_after = _date(_("Issued on or after"))
+    issued_before = _date(_("Issued on or before"))
+    closed_after = _date(_("Closed on or after"))
+    closed_before = _date(_("Closed on or before"))
+    rag = django_filters.ChoiceFilter(label=_("Colour"), method="filter_rag", choices=[
+        ("red", _("Red: overdue")), ("amber", _("Amber: due soon")), ("green", _("Green: on schedule"))])
+    timeliness = django_filters.ChoiceFilter(label=_("Timeliness"), method="filter_timeliness", choices=[
+        ("on_time", _("Reported on time")), ("late", _("Late (reported late or overdue now)"))])
+    rehandled = django_filters.BooleanFilter(
+        label=_("Re-handled after 不满意"), method="filter_rehandled",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"), method="filter_overdue",
         widget=forms.Select(choices=[("", _("All")), ("true", _("Overdue only")), ("false", _("Not overdue"))]),
@@ -40,8 +58,9 @@ class CaseFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["q", "status", "kind", "body", "committee", "meeting", "year", "due_within", "due_after",
-                  "due_before", "overdue"]
+        fields = ["q", "status", "kind", "body", "lead_body", "committee", "supervising_committee", "meeting", "year",
+                  "due_within", "due_after", "due_before", "issued_after", "issued_before", "closed_after",
+                  "closed_before", "rag", "timeliness", "rehandled", "overdue"]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -69,9 +88,23 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_due_within(self, queryset, name, days):
         """Still owed by the body and due between today and today + N days (overdue cases have their own filter)."""
-        start = today()
-        return queryset.filter(status__in=NOT_YET_SUBMITTED, due_date__gte=start,
-                               due_date__lte=start + timedelta(days=int(days)))
+        return queryset.filter(due_within_q(today(), int(days)))
+
+    def filter_date_range(self, queryset, name, day):
+        field, _sep, end = name.rpartition("_")
+        return queryset.filter(**{f"{field}_date__{'gte' if end == 'after' else 'lte'}": day})
+
+    def filter_rag(self, queryset, name, colour):
+        soon, now = due_soon(), today()
+        return queryset.filter({"red": overdue_q(now), "amber": soon.amber_q(now), "green": soon.green_q(now)}[colour])
+
+    def filter_timeliness(self, queryset, name, value):
+        return queryset.filter(on_time_q() if value == "on_time" else late_q(today()))
+
+    def filter_rehandled(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(rehandled_q()) if value else queryset.exclude(rehandled_q())
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

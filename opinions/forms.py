@@ -93,6 +93,9 @@ class ItemForm(forms.Form):
     responsible_body = forms.ModelChoiceField(
         label=_("Responsible body"), queryset=Body.objects.all(), required=False,
         help_text=_("Only when not the lead body, e.g. a co-handling body."))
+    amount = forms.DecimalField(label=_("Amount involved (10,000 yuan)"), required=False, min_value=0,
+                                max_digits=14, decimal_places=2,
+                                help_text=_("For audit problems: counts towards the rectification rate by amount."))
 
 
 class BaseItemFormSet(forms.BaseFormSet):
@@ -113,7 +116,7 @@ ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=1, 
 
 def item_initial(case: Case) -> list[dict]:
     return [{"pk": item.pk, "heading": item.heading, "text": item.text, "kind": item.kind,
-             "responsible_body": item.responsible_body, "ORDER": item.number}
+             "responsible_body": item.responsible_body, "amount": item.amount, "ORDER": item.number}
             for item in case.items.order_by("number")]
 
 
@@ -187,15 +190,22 @@ class FurtherSupervisionForm(forms.Form):
 # ---------------------------------------------------------------- item actions
 
 
+def _rectified_amount_field():
+    return forms.DecimalField(label=_("Amount rectified so far (10,000 yuan)"), required=False, min_value=0,
+                              max_digits=14, decimal_places=2, help_text=_("At most the amount involved."))
+
+
 class ProgressForm(forms.Form):
     progress_note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
     measures = forms.CharField(label=_("Measures taken (optional)"), required=False,
                                widget=forms.Textarea(attrs={"rows": 2}))
+    rectified_amount = _rectified_amount_field()
     files = MultipleFileField(label=_("Evidence (PDF, Word, Excel, images)"), required=False)
 
 
 class MarkDoneForm(forms.Form):
     measures = forms.CharField(label=_("Measures taken and results"), widget=forms.Textarea(attrs={"rows": 3}))
+    rectified_amount = _rectified_amount_field()
     files = MultipleFileField(label=_("Evidence (PDF, Word, Excel, images)"), required=False)
 
 

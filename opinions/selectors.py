@@ -1,10 +1,10 @@
 """Every non-trivial read (design.md rule 6: visibility is a queryset, so a hidden case is a 404, never a leak)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db import models
-from django.db.models import Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,14 +12,12 @@ from agencies.selectors import user_scope
 from notifications.selectors import case_reminder_log
 
 from . import textdiff
-from .models import Case, CaseItem, Evaluation, Extension, Report
-from .workflow import CaseStatus
+from .models import NOT_YET_SUBMITTED, Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
+from .rules import jurisdiction
+from .workflow import CaseStatus, ItemStatus
 
 # Liaisons see a case once it has been handed to their body, never while it is drafted or after withdrawal.
 HIDDEN_FROM_BODIES = (CaseStatus.DRAFT, CaseStatus.WITHDRAWN)
-# "Overdue" is derived, never stored (design.md rule 3): not yet submitted and today is after the due date.
-NOT_YET_SUBMITTED = (CaseStatus.ISSUED, CaseStatus.IN_PROGRESS, CaseStatus.IN_CONSULTATION)
-DUE_SOON_DAYS = 14
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -30,36 +28,91 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if not scope.liaison_body_ids:
         return cases.none()
     co_handled = Case.co_bodies.through.objects.filter(body_id__in=scope.liaison_body_ids).values("case_id")
-    return cases.filter(Q(lead_body_id__in=scope.liaison_body_ids) | Q(pk__in=co_handled)).exclude(
+    return cases.filter(Q(lead_body_id__in=scope.liaison_body_ids) | Q(pk__any_of=co_handled)).exclude(
         status__in=HIDDEN_FROM_BODIES
     )
 
 
+def _item_count(items: QuerySet[CaseItem]):
+    """A correlated count per case row: computed for the rows shown (a page, a chunk of the ledger), where a join
+    with GROUP BY would count the items of every case the list matches and multiply the other aggregates."""
+    counted = items.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def case_list(user) -> QuerySet[Case]:
     return cases_visible_to(user).select_related("lead_body", "meeting", "supervising_committee").annotate(
-        item_count=Count("items", distinct=True),
-        items_closed=Count("items", filter=Q(items__status="closed"), distinct=True),
+        item_count=_item_count(CaseItem.objects.all()),
+        items_closed=_item_count(CaseItem.objects.filter(status=ItemStatus.CLOSED)),
     )
 
 
 def by_urgency(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """What the body still owes first, the earliest due (so the most overdue) on top; then everything else."""
-    owed = models.Case(When(status__in=NOT_YET_SUBMITTED, then=Value(0)), default=Value(1))
-    return cases.order_by(owed, F("due_date").asc(nulls_last=True), "-pk")
+    """What the body still owes first, the earliest due (so the most overdue) on top; then everything else.
+    The order is the index case_urgency_idx's, so a page of it is read, not sorted."""
+    return cases.order_by(owed_first(), F("due_date").asc(nulls_last=True), "-pk")
 
 
 def overdue_q(today: date) -> Q:
+    # "Overdue" is derived, never stored (design.md rule 3): not yet submitted and today is after the due date.
     return Q(status__in=NOT_YET_SUBMITTED, due_date__lt=today)
 
 
-def rag(case: Case, today: date) -> str:
-    """Red (overdue) / amber (due within 14 days) / green, derived from the due date (domain.md §11)."""
+def due_within_q(today: date, days: int) -> Q:
+    """Still owed and due between today and today + N days (overdue cases are not "due within")."""
+    return Q(status__in=NOT_YET_SUBMITTED, due_date__gte=today, due_date__lte=today + timedelta(days=days))
+
+
+def on_time_q() -> Q:
+    """The final report was first submitted on or before the due date in force."""
+    return Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__lte=F("due_date"))
+
+
+def late_q(today: date) -> Q:
+    """Submitted after the due date, or overdue now (an unsubmitted overdue case is late already)."""
+    return Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__gt=F("due_date")) | overdue_q(today)
+
+
+@dataclass(frozen=True)
+class DueSoon:
+    """How many days before its due date a case turns amber: a rule-set setting per kind (domain.md §11)."""
+
+    by_kind: dict[str, int]
+    default: int = 14
+
+    def days(self, kind: str) -> int:
+        return self.by_kind.get(kind, self.default)
+
+    def amber_q(self, today: date) -> Q:
+        """Amber cases, in SQL: one condition per distinct setting, so the query stays one aggregate."""
+        kinds_by_days: dict[int, list[str]] = {}
+        for kind, days in self.by_kind.items():
+            kinds_by_days.setdefault(days, []).append(kind)
+        condition = due_within_q(today, self.default)
+        if self.by_kind:
+            condition &= ~Q(kind__in=list(self.by_kind))
+        for days, kinds in kinds_by_days.items():
+            condition |= due_within_q(today, days) & Q(kind__in=kinds)
+        return condition
+
+    def green_q(self, today: date) -> Q:
+        owed = Q(status__in=NOT_YET_SUBMITTED, due_date__isnull=False)
+        return owed & ~overdue_q(today) & ~self.amber_q(today)
+
+
+def due_soon() -> DueSoon:
+    return DueSoon(dict(RuleSet.objects.filter(jurisdiction=jurisdiction()).values_list("case_kind",
+                                                                                         "due_soon_days")))
+
+
+def rag(case: Case, today: date, soon: DueSoon) -> str:
+    """Red (overdue) / amber (due within the rule set's days, 14 by default) / green, from the due date."""
     if case.status not in NOT_YET_SUBMITTED or case.due_date is None:
         return "none"
     days = (case.due_date - today).days
     if days < 0:
         return "red"
-    if days <= DUE_SOON_DAYS:
+    if days <= soon.days(case.kind):
         return "amber"
     return "green"
 

@@ -27,7 +27,7 @@ DRAFT_FIELDS = {
     "lead_body", "drafting_committee", "supervising_committee", "consulted_committee", "deadline_rule",
     "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "source_note", "external_ref",
 }
-ITEM_FIELDS = {"number", "kind", "heading", "text", "responsible_body"}
+ITEM_FIELDS = {"number", "kind", "heading", "text", "responsible_body", "amount"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -63,6 +63,24 @@ def _require(text: str, field: str, message: str) -> str:
     if not text:
         raise InvalidInput(message, field=field)
     return text
+
+
+def _check_amount(fields: dict) -> None:
+    if (fields.get("amount") or 0) < 0:
+        raise InvalidInput(_("An amount cannot be negative."), field="amount")
+
+
+def _rectified(item: CaseItem, amount) -> dict:
+    """The item's new rectified amount, if one is given: only against an amount involved, and never above it."""
+    if amount is None:
+        return {}
+    if item.amount is None:
+        raise InvalidInput(_("This item has no amount involved, so no amount can be rectified."),
+                           field="rectified_amount")
+    if not 0 <= amount <= item.amount:
+        raise InvalidInput(_("The amount rectified must be between 0 and the amount involved (%(amount)s).")
+                           % {"amount": item.amount}, field="rectified_amount")
+    return {"rectified_amount": amount}
 
 
 def _check(case: Case, action: Action, actor) -> CaseStatus:
@@ -160,6 +178,7 @@ def case_create(*, actor, items=(), co_bodies=(), reason: str = "", at=None, **f
     if co_bodies:
         case.co_bodies.set(co_bodies)
     for number, item in enumerate(items, start=1):
+        _check_amount(item)
         _save(CaseItem(case=case, **{"number": number, **item}), actor=actor, reason=reason or _("Draft created"),
               at=at)
     return case
@@ -189,6 +208,7 @@ def item_add(*, case: Case, actor, heading: str, reason: str = "", **fields) -> 
     if set(fields) - ITEM_FIELDS:
         raise InvalidInput(_("Unknown item fields."))
     _require(heading, "heading", _("An item needs a heading."))
+    _check_amount(fields)
     last = case.items.order_by("-number").values_list("number", flat=True).first() or 0
     item = CaseItem(case=case, heading=heading.strip(), **{"number": last + 1, **fields})
     _save(item, actor=actor, reason=reason or _("Item added"))
@@ -201,6 +221,7 @@ def item_update_draft(*, item: CaseItem, actor, reason: str = "", **fields) -> C
     item = CaseItem.objects.select_for_update().get(pk=item.pk)
     if set(fields) - (ITEM_FIELDS - {"number"}):
         raise InvalidInput(_("Unknown item fields."))
+    _check_amount(fields)
     for name, value in fields.items():
         setattr(item, name, value)
     _require(item.heading, "heading", _("An item needs a heading."))
@@ -220,6 +241,7 @@ def draft_items_set(*, case: Case, actor, items: list[dict]) -> list[CaseItem]:
         raise InvalidInput(_("An item does not belong to this case."), field="items")
     for row in items:
         _require(row.get("heading", ""), "heading", _("An item needs a heading."))
+        _check_amount(row)
     for pk in set(existing) - kept:
         _save_deleted(existing[pk], actor=actor, reason=_("Item removed from the draft"))
     # Move every kept item out of the way first: the numbers are unique per case at every moment.
@@ -561,7 +583,7 @@ def case_mark_escalated(*, case: Case, on: date) -> Case:
 RULE_SET_FIELDS = {
     "deadline_rule", "anchor_event", "roll_forward", "extension_approver", "consultation_required", "handover_days",
     "legal_basis", "reminder_days", "overdue_notice_after_days", "escalate_after_workdays", "send_window_start",
-    "send_window_end",
+    "send_window_end", "due_soon_days",
 }
 
 
@@ -628,9 +650,9 @@ def _item_transition(item: CaseItem, action: ItemAction, *, actor, reason: str, 
 
 @transaction.atomic
 def item_report_progress(*, item: CaseItem, actor, progress_note: str, measures: str | None = None,
-                         files=(), at=None) -> CaseItem:
+                         rectified_amount=None, files=(), at=None) -> CaseItem:
     progress_note = _require(progress_note, "progress_note", _("Describe the progress."))
-    changes = {"progress_note": progress_note}
+    changes = {"progress_note": progress_note, **_rectified(item, rectified_amount)}
     if measures is not None:
         changes["measures"] = measures.strip()
     item = _item_transition(item, ItemAction.REPORT_PROGRESS, actor=actor, reason=progress_note, at=at, **changes)
@@ -639,10 +661,11 @@ def item_report_progress(*, item: CaseItem, actor, progress_note: str, measures:
 
 
 @transaction.atomic
-def item_mark_done(*, item: CaseItem, actor, measures: str, files=(), at=None) -> CaseItem:
+def item_mark_done(*, item: CaseItem, actor, measures: str, rectified_amount=None, files=(),
+                   at=None) -> CaseItem:
     measures = _require(measures, "measures", _("List the measures taken before marking the item done."))
     item = _item_transition(item, ItemAction.MARK_DONE, actor=actor, reason=_("Marked done"), at=at,
-                            measures=measures)
+                            measures=measures, **_rectified(item, rectified_amount))
     _attach(files, case=item.case, actor=actor, item=item)
     return item
 

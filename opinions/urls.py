@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, attachments, cases, drafts, meetings
+from .views import actions, attachments, cases, dashboard, drafts, meetings
 
 app_name = "opinions"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/<slug:action>/", actions.item_action, name="item_action"),
     path("<int:pk>/attachments/new/", attachments.attachment_upload, name="attachment_upload"),
     path("attachments/<int:attachment_pk>/", attachments.attachment_download, name="attachment_download"),
+    path("dashboard/", dashboard.dashboard_page, name="dashboard"),
+    path("dashboard/print/", dashboard.dashboard_page, {"mode": "print"}, name="dashboard_print"),
+    path("dashboard/screen/", dashboard.dashboard_page, {"mode": "screen"}, name="dashboard_screen"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),

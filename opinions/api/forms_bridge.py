@@ -21,6 +21,9 @@ def _field(form_field: forms.Field) -> serializers.Field:
         return serializers.ChoiceField(choices=form_field.choices, **common)
     if isinstance(form_field, forms.DateField):
         return serializers.DateField(allow_null=not form_field.required, **common)
+    if isinstance(form_field, forms.DecimalField):  # before IntegerField, its parent class
+        return serializers.DecimalField(max_digits=form_field.max_digits, decimal_places=form_field.decimal_places,
+                                        min_value=form_field.min_value, allow_null=not form_field.required, **common)
     if isinstance(form_field, forms.IntegerField):
         return serializers.IntegerField(min_value=form_field.min_value, max_value=form_field.max_value, **common)
     if isinstance(form_field, forms.CharField):

@@ -60,14 +60,15 @@ class AttachmentSerializer(serializers.ModelSerializer):
                   "download_url"]
 
     def get_download_url(self, attachment) -> str:
-        return f"/cases/attachments/{attachment.pk}/"
+        """The API's download, which takes a token as well as a session."""
+        return f"/api/v1/cases/{attachment.case_id}/attachments/{attachment.pk}/download/"
 
 
 class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseItem
-        fields = ["id", "number", "kind", "heading", "text", "responsible_body", "status", "measures",
-                  "progress_note", "committee_note"]
+        fields = ["id", "number", "kind", "heading", "text", "responsible_body", "amount", "rectified_amount",
+                  "status", "measures", "progress_note", "committee_note"]
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -104,7 +105,8 @@ class CaseListSerializer(serializers.ModelSerializer):
         choices=[("", ""), *FurtherSupervision.choices], read_only=True,
         help_text="Empty until leadership decides a 专题询问, 质询 or 跟踪检查.")
     lead_body_name = serializers.CharField(source="lead_body.name", read_only=True)
-    rag = serializers.SerializerMethodField(help_text="red: overdue; amber: due within 14 days; green; none")
+    rag = serializers.SerializerMethodField(
+        help_text="red: overdue; amber: due within the rule set's days (14 by default); green; none")
     days_left = serializers.SerializerMethodField(help_text="Negative when overdue; null without a due date.")
 
     class Meta:
@@ -114,7 +116,7 @@ class CaseListSerializer(serializers.ModelSerializer):
                   "closed_date", "rag", "days_left", "is_public", "further_supervision"]
 
     def get_rag(self, case) -> str:
-        return selectors.rag(case, self.context["today"])
+        return selectors.rag(case, self.context["today"], self.context["due_soon"])
 
     def get_days_left(self, case) -> int | None:
         return (case.due_date - self.context["today"]).days if case.due_date else None
@@ -169,6 +171,8 @@ class DraftItemSerializer(serializers.Serializer):
                                    default="opinion")
     responsible_body = serializers.PrimaryKeyRelatedField(queryset=Body.objects.all(), required=False,
                                                           allow_null=True, default=None)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True,
+                                      default=None, help_text="Amount involved, in 10,000 yuan (audit problems).")
 
 
 class CaseDraftSerializer(serializers.ModelSerializer):
@@ -196,7 +200,8 @@ class RuleSetSerializer(serializers.ModelSerializer):
         model = RuleSet
         fields = ["id", "jurisdiction", "case_kind", "deadline_rule", "anchor_event", "roll_forward",
                   "extension_approver", "consultation_required", "handover_days", "legal_basis", "reminder_days",
-                  "overdue_notice_after_days", "escalate_after_workdays", "send_window_start", "send_window_end"]
+                  "overdue_notice_after_days", "escalate_after_workdays", "send_window_start", "send_window_end",
+                  "due_soon_days"]
         read_only_fields = ["jurisdiction", "case_kind"]
 
 

@@ -1,9 +1,12 @@
 """/api/v1/: reads are viewsets over the selectors (visibility is the queryset: unseen is 404); every workflow step
 is its own POST action, generated from the same registry as the case page's buttons, calling the same services."""
 
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -11,7 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -98,7 +101,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_serializer_context(self):
         lang = "en" if (getattr(self.request, "LANGUAGE_CODE", "") or "").startswith("en") else "zh"
-        return {**super().get_serializer_context(), "today": selectors.today(), "lang": lang}
+        return {**super().get_serializer_context(), "today": selectors.today(), "due_soon": selectors.due_soon(),
+                "lang": lang}
 
     def _detail(self, case, status=200):
         case = self.get_queryset().get(pk=case.pk)
@@ -154,6 +158,17 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                     raise serializers.ValidationError({name: ["Not part of this case."]}) from None
         attachment = attachments.attachment_add(case=case, actor=request.user, file=file, **targets)
         return Response(s.AttachmentSerializer(attachment).data, status=201)
+
+    @extend_schema(summary="Download one of the case's files, as uploaded",
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+                              404: OpenApiResponse(description="No such file on a case visible to you.")})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
+            filter_backends=[], pagination_class=None)
+    def attachment_download(self, request, pk=None, attachment_pk=None):
+        attachment = self.get_object().attachments.filter(pk=attachment_pk).first()
+        if attachment is None:
+            raise NotFound
+        return attachments.file_response(attachment)
 
 
 def _case_action(spec):
@@ -259,6 +274,9 @@ class DashboardFiguresSerializer(serializers.Serializer):
     items = serializers.IntegerField()
     items_rectified = serializers.IntegerField()
     rectification_rate = serializers.FloatField(allow_null=True)
+    amount_involved = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="10,000 yuan")
+    amount_rectified = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="10,000 yuan")
+    rectification_rate_by_amount = serializers.FloatField(allow_null=True)
 
 
 class LeagueRowSerializer(serializers.Serializer):
@@ -271,6 +289,46 @@ class LeagueRowSerializer(serializers.Serializer):
     on_time_rate = serializers.FloatField(allow_null=True)
     average_days_late = serializers.FloatField(allow_null=True)
     dissatisfied = serializers.IntegerField()
+
+
+class BreakdownRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True, help_text="Committee id, kind or year: the list filter's value.")
+    label = serializers.CharField(allow_null=True)
+    cases = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+
+
+class TrendRowSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="The first day of the month.")
+    opened = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    went_overdue = serializers.IntegerField()
+
+
+class OverdueRowSerializer(serializers.Serializer):
+    case = serializers.IntegerField(source="case.pk")
+    title = serializers.CharField(source="case.title")
+    body_name = serializers.CharField(source="case.lead_body.name")
+    due_date = serializers.DateField(source="case.due_date")
+    days_overdue = serializers.IntegerField()
+    liaisons = serializers.ListField(child=serializers.CharField())
+    last_reminder = serializers.CharField()
+    last_reminder_at = serializers.DateTimeField(allow_null=True)
+    escalation = serializers.CharField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    today = serializers.DateField()
+    figures = DashboardFiguresSerializer()
+    league_table = LeagueRowSerializer(many=True)
+    by_committee = BreakdownRowSerializer(many=True)
+    by_kind = BreakdownRowSerializer(many=True)
+    by_year = BreakdownRowSerializer(many=True)
+    trend = TrendRowSerializer(many=True)
+    overdue_board = OverdueRowSerializer(many=True, help_text="The 20 most overdue cases.")
 
 
 class _OneObjectSchema(AutoSchema):
@@ -294,12 +352,14 @@ class DashboardViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.cases_visible_to(self.request.user)
 
-    @extend_schema(summary="Headline figures and the league table of bodies",
-                   responses=inline_serializer("Dashboard", {
-                       "today": serializers.DateField(), "figures": DashboardFiguresSerializer(),
-                       "league_table": LeagueRowSerializer(many=True)}))
+    @extend_schema(summary="Headline figures, the league table of bodies, breakdowns, trend and overdue board",
+                   parameters=[OpenApiParameter("league_sort", enum=dashboard.LEAGUE_SORTS,
+                                                description="The league table's order (worst first).")],
+                   responses=DashboardSerializer)
     def list(self, request):
         cases = self.filter_queryset(self.get_queryset())
-        today = selectors.today()
-        return Response({"today": today, "figures": dashboard.figures(cases, today).as_dict(),
-                         "league_table": dashboard.league_table(cases, today)})
+        league_sort = request.query_params.get("league_sort", "overdue")
+        if league_sort not in dashboard.LEAGUE_SORTS:
+            raise ValidationError({"league_sort": [_("Choose one of: %s") % ", ".join(dashboard.LEAGUE_SORTS)]})
+        board = dashboard.build(cases, selectors.today(), selectors.due_soon(), league_sort)
+        return Response(DashboardSerializer(board).data)

@@ -103,7 +103,8 @@ CASE_ACTIONS_BY_SLUG = {spec.slug: spec for spec in CASE_ACTIONS}
 
 def _progress(item, actor, data):
     services.item_report_progress(item=item, actor=actor, progress_note=data["progress_note"],
-                                  measures=data["measures"] or None, files=data["files"])
+                                  measures=data["measures"] or None, rectified_amount=data.get("rectified_amount"),
+                                  files=data["files"])
 
 
 ITEM_ACTIONS = [
@@ -153,15 +154,21 @@ def item_actions_for(user, item, case, *, bound: OfferedAction | None = None) ->
         if spec.allowed_by & allowed:
             url = reverse("opinions:item_action", args=[case.pk, item.pk, spec.slug])
             offered.append(bound if bound is not None and bound.url == url
-                           else OfferedAction(spec, spec.form(prefix=f"item{item.pk}-{spec.slug}"), url))
+                           else OfferedAction(spec, _item_form(spec, item), url))
     return offered
 
 
-def _perform(request, case, spec, target, prefix, url):
+def _item_form(spec, item, *data) -> forms.Form:
+    form = spec.form(*data, prefix=f"item{item.pk}-{spec.slug}")
+    if item.amount is None:  # only audit problems with money involved ask how much of it is rectified
+        form.fields.pop("rectified_amount", None)
+    return form
+
+
+def _perform(request, case, spec, target, form):
     from .cases import render_case
 
-    form = spec.form(request.POST, request.FILES, prefix=prefix)
-    offered = OfferedAction(spec, form, url, open=True)
+    offered = OfferedAction(spec, form, request.path, open=True)
     if form.is_valid():
         try:
             spec.run(target, request.user, form.cleaned_data)
@@ -187,7 +194,7 @@ def case_action(request, pk, action):
         raise Http404
     if not spec.allowed_by & set(available_actions(request.user, case)) or not spec.shown_if(case):
         raise PermissionDenied(_("You cannot do this on this case now."))
-    return _perform(request, case, spec, case, spec.slug, request.path)
+    return _perform(request, case, spec, case, spec.form(request.POST, request.FILES, prefix=spec.slug))
 
 
 @login_required
@@ -201,4 +208,4 @@ def item_action(request, pk, item_pk, action):
     if not case_roles(request.user, case) or not spec.allowed_by & set(
             available_item_actions(item.status, case.status, item_roles(request.user, item))):
         raise PermissionDenied(_("You cannot do this on this item now."))
-    return _perform(request, case, spec, item, f"item{item.pk}-{spec.slug}", request.path)
+    return _perform(request, case, spec, item, _item_form(spec, item, request.POST, request.FILES))

@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import selectors
-from ..attachments import attachment_add
+from ..attachments import attachment_add, file_response
 from ..errors import DomainError
 from ..models import Attachment
 
@@ -57,7 +56,4 @@ def attachment_upload(request, pk):
 def attachment_download(request, attachment_pk):
     attachment = get_object_or_404(
         Attachment.objects.filter(case__in=selectors.cases_visible_to(request.user)), pk=attachment_pk)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(attachment)

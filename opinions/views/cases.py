@@ -5,6 +5,7 @@ import itertools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import ModelChoiceField
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,8 @@ from ..permissions import available_actions, can_create_cases, can_upload_case_f
 from ..workflow import Action, CaseStatus
 
 PAGE_SIZE = 50
+# The filters most lists need; the rest (the dashboard's links use them) wait behind "More filters".
+MAIN_FILTERS = ("q", "status", "kind", "body", "committee", "meeting", "year", "due_within", "overdue")
 SORTABLE = {"due_date", "-due_date", "title", "-title", "status", "-status", "issued_date", "-issued_date"}
 
 
@@ -37,29 +40,50 @@ def _filtered(request):
 @login_required
 def case_list(request):
     filterset, cases = _filtered(request)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = selectors.today()
+    counts = selectors.status_counts(filterset.qs)
+    paginator = Paginator(cases, PAGE_SIZE)
+    paginator.count = sum(counts.values())  # the same rows, counted by status already: no second COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    _share_choices(filterset.form)
+    today, soon = selectors.today(), selectors.due_soon()
     for case in page:
-        case.rag = selectors.rag(case, today)
+        case.rag = selectors.rag(case, today, soon)
         case.days_left = (case.due_date - today).days if case.due_date else None
         case.days_overdue = -case.days_left if case.days_left is not None else None
     query = request.GET.copy()
     query.pop("page", None)
     sortless = query.copy()
     sortless.pop("sort", None)
+    more = [name for name in filterset.form.fields if name not in MAIN_FILTERS]
     return render(request, "opinions/case_list.html", {
         "filter": filterset,
+        "main_filters": [filterset.form[name] for name in MAIN_FILTERS],
+        "more_filters": [filterset.form[name] for name in more],
+        "more_filters_open": any(request.GET.get(name) for name in more),
         "page": page,
         "status_counts": [(status, CASE_STATUS_LABELS[CaseStatus(status)], n)
-                          for status, n in sorted(selectors.status_counts(filterset.qs).items(),
+                          for status, n in sorted(counts.items(),
                                                   key=lambda pair: list(CaseStatus).index(CaseStatus(pair[0])))],
-        "total": selectors.cases_visible_to(request.user).count(),
+        # Only an empty page asks (to tell "nothing matches" from "nothing yet"): one query fewer on every other.
+        "total": selectors.cases_visible_to(request.user).count,
         "query": query.urlencode(),
         "sortless_query": sortless.urlencode(),
         "can_create": can_create_cases(request.user),
         "status_has_drafts": any(case.status == CaseStatus.DRAFT for case in page),
         "user_is_liaison": bool(user_scope(request.user).liaison_body_ids),
     })
+
+
+def _share_choices(form) -> None:
+    """Filters over the same model (body and lead body, committee and supervising committee) list the same rows:
+    read each list once for the page, not once per select."""
+    read = {}
+    for field in form.fields.values():
+        if isinstance(field, ModelChoiceField):
+            key = (str(field.queryset.query), field.empty_label)
+            if key not in read:
+                read[key] = list(iter(field.choices))  # iter(): list() would COUNT(*) first for its length
+            field.widget.choices = read[key]
 
 
 @login_required
@@ -147,7 +171,7 @@ def render_case(request, case, *, bound=None, status=200):
         "timeline": selectors.case_timeline(case),
         "reminders": case_reminder_log(case),
         "due_explanation": rules.explain_due(case, "en" if request.LANGUAGE_CODE == "en" else "zh"),
-        "rag": selectors.rag(case, today),
+        "rag": selectors.rag(case, today, selectors.due_soon()),
         "days_left": (case.due_date - today).days if case.due_date else None,
         "days_overdue": (today - case.due_date).days if case.due_date else None,
         "roles": case_roles(request.user, case),

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -246,3 +247,27 @@ def test_an_empty_deadline_rule_means_the_rule_sets_default_as_on_the_page(api, 
         format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["deadline_rule"] == "months:2"
+
+
+def test_a_file_downloads_through_the_api_with_a_token_and_only_from_a_visible_case(api, world, received_case,
+                                                                                     settings, tmp_path):
+    from knox.models import get_token_model
+
+    from opinions.attachments import attachment_add
+    from tests.files import PDF
+
+    settings.MEDIA_ROOT = tmp_path
+    attachment = attachment_add(case=received_case, actor=world.liaison,
+                                file=SimpleUploadedFile("整改方案.pdf", PDF))
+    _token, key = get_token_model().objects.create(user=world.fgw_liaison, name="系统对接")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    listed = api.get(case_url(received_case)).json()["attachments"][0]
+    response = api.get(listed["download_url"])
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in response["Content-Disposition"]
+    assert api.get(case_url(received_case, f"attachments/{attachment.pk + 1000}/download")).status_code == 404
+    as_user(api, world.court_liaison)  # another body's liaison: the case, and so its file, does not exist
+    assert api.get(listed["download_url"]).status_code == 404

@@ -16,6 +16,7 @@ from agencies.models import Membership, MembershipRole
 from npc_tracker.api_urls import router
 from opinions import services
 from opinions.api.examples import CASE_EXAMPLES, ITEM_EXAMPLES
+from opinions.attachments import attachment_add
 from opinions.models import CalendarDay, Meeting, RuleSet
 from opinions.selectors import today
 from opinions.views.actions import CASE_ACTIONS, ITEM_ACTIONS
@@ -28,11 +29,11 @@ from opinions.workflow import (
     ever_allowed,
     item_action_ever_allowed,
 )
+from tests.files import PDF
 
 pytestmark = pytest.mark.django_db
 
 METHODS = ["get", "post", "put", "patch", "delete"]
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 # The documented examples are the input: an allowed call is then judged on permission and status alone.
 CASE_PAYLOADS = {**CASE_EXAMPLES, "issue": {}, "acknowledge": {}}  # today, not the example's date
@@ -55,6 +56,8 @@ class World:
         meeting = Meeting.objects.create(term=14, session=15, start_date=date(2020, 8, 27))
         self.a = self._case(w, w.gov, [w.fgw], w.caijing, w.liaison, "甲")
         self.b = self._case(w, w.court, [], w.yusuan, w.court_liaison, "乙")
+        self.files = {key: attachment_add(case=case, actor=liaison, file=SimpleUploadedFile("证据.pdf", PDF)).pk
+                      for key, case, liaison in (("a", self.a, w.liaison), ("b", self.b, w.court_liaison))}
         self.users = {"staff_supervising": w.staff, "staff_other_committee": w.other_staff,
                       "liaison_lead": w.liaison, "liaison_co": w.fgw_liaison, "liaison_unrelated": w.court_liaison,
                       "leader": w.leader, "admin": admin, "anonymous": None}
@@ -137,7 +140,7 @@ def expected(world, basename, view_action, method, role, key):
         return 201 if role.startswith("staff") else 403
     if roles is None:
         return 404
-    if view_action in ("retrieve", "timeline"):
+    if view_action in ("retrieve", "timeline", "attachment_download"):
         return 200
     if view_action == "partial_update":
         return 409 if Role.STAFF in roles else 403  # staff may edit drafts; these cases are issued
@@ -165,6 +168,7 @@ def request_for(world, basename, url, view_action, key):
         pk = world.reference[basename][0 if key == "a" else 1]
     url = url.replace("{lookup}", str(pk)).replace("(?P<pk>[^/.]+)", str(pk))
     url = url.replace("(?P<item_pk>[0-9]+)", str(case.items.get(number=2).pk))
+    url = url.replace("(?P<attachment_pk>[0-9]+)", str(world.files[key]))
     if view_action == "create":
         data = {"kind": "plan_execution", "title": "新草稿", "lead_body": case.lead_body_id}
     elif view_action == "partial_update":
@@ -183,7 +187,8 @@ def request_for(world, basename, url, view_action, key):
 
 def test_every_route_has_a_rule_and_every_action_a_payload():
     actions = {view_action for _b, _u, mapping in ROUTES for view_action in mapping.values()}
-    known = {"list", "retrieve", "create", "partial_update", "timeline", "attachments", "mark_read", "unread_count"}
+    known = {"list", "retrieve", "create", "partial_update", "timeline", "attachments", "attachment_download",
+             "mark_read", "unread_count"}
     case_actions = {slug.replace("-", "_") for slug in CASE_PAYLOADS}
     item_actions = {"item_" + slug.replace("-", "_") for slug in ITEM_PAYLOADS}
     assert actions - known - case_actions - item_actions == set(), "a new route needs a rule in expected()"

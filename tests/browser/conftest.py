@@ -48,7 +48,7 @@ class Session:
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", PASSWORD)
         self.page.click("button[type=submit].primary")
-        self.page.wait_for_url(re.compile(r".*/cases/$"))
+        self.page.wait_for_url(re.compile(r".*/cases/(dashboard/)?$"))  # leaders start on the dashboard
 
     def shot(self, name: str) -> Path:
         self.shots.mkdir(parents=True, exist_ok=True)

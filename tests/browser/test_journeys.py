@@ -8,10 +8,10 @@ import pytest
 from opinions import services
 from opinions.models import Case
 from opinions.selectors import today
+from tests.files import PDF
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def evidence(name: str) -> dict:

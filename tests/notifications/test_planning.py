@@ -90,7 +90,8 @@ def test_changing_the_rule_sets_reminder_days_in_the_admin_replans_open_cases(ad
             "deadline_rule": rule_set.deadline_rule, "anchor_event": rule_set.anchor_event, "roll_forward": "on",
             "extension_approver": rule_set.extension_approver, "handover_days": 10,
             "legal_basis": rule_set.legal_basis, "reminder_days": "[7, 1]", "overdue_notice_after_days": 1,
-            "escalate_after_workdays": 3, "send_window_start": "08:30", "send_window_end": "18:00"}
+            "escalate_after_workdays": 3, "send_window_start": "08:30", "send_window_end": "18:00",
+            "due_soon_days": 14}
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = admin_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -3,16 +3,18 @@ boundary, and who sees which figures. Statuses and dates are set directly: the f
 them."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from opinions import dashboard
 from opinions.models import Case, CaseItem, Evaluation
-from opinions.selectors import cases_visible_to
+from opinions.selectors import DueSoon, cases_visible_to
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)
+SOON = DueSoon({})  # amber from 14 days before the due date, whatever the kind
 
 
 @pytest.fixture
@@ -49,24 +51,25 @@ def dataset(world):
 
 
 def test_every_headline_figure(dataset):
-    figures = dashboard.figures(Case.objects.all(), TODAY)
+    figures = dashboard.figures(Case.objects.all(), TODAY, SOON)
     assert figures.as_dict() == {
         "open": 7, "overdue": 1, "due_within_7": 2, "due_within_30": 4, "closed_this_year": 1,
         "on_time": 2, "late": 3, "on_time_rate": 40.0, "rehandled": 1,
         "red": 1, "amber": 3, "green": 1,
         "items": 5, "items_rectified": 3, "rectification_rate": 60.0,
+        "amount_involved": Decimal(0), "amount_rectified": Decimal(0), "rectification_rate_by_amount": None,
     }
 
 
 def test_rag_boundaries_follow_the_case_list(dataset):
     from opinions.selectors import rag
 
-    colours = {ref: rag(case, TODAY) for ref, case in dataset.items()}
+    colours = {ref: rag(case, TODAY, SOON) for ref, case in dataset.items()}
     assert colours["overdue"] == "red"
     assert colours["due_today"] == "amber"  # due today is not overdue yet
     assert colours["in_14_days"] == "amber"  # 14 days is still "due soon"
     assert colours["in_15_days"] == "green"
-    figures = dashboard.figures(Case.objects.all(), TODAY)
+    figures = dashboard.figures(Case.objects.all(), TODAY, SOON)
     counted = list(colours.values())
     assert (figures.red, figures.amber, figures.green) == tuple(counted.count(c) for c in ("red", "amber", "green"))
 
@@ -82,11 +85,11 @@ def test_the_league_table_per_body(dataset, world):
 
 
 def test_a_liaison_sees_only_their_bodys_figures_and_a_leader_all(dataset, world):
-    mine = dashboard.figures(cases_visible_to(world.liaison), TODAY)
+    mine = dashboard.figures(cases_visible_to(world.liaison), TODAY, SOON)
     assert (mine.open, mine.overdue, mine.rehandled, mine.items) == (4, 1, 0, 3)
     assert [row["body"] for row in dashboard.league_table(cases_visible_to(world.liaison), TODAY)] == [world.gov.pk]
-    everything = dashboard.figures(cases_visible_to(world.leader), TODAY)
-    assert everything == dashboard.figures(Case.objects.all(), TODAY)
+    everything = dashboard.figures(cases_visible_to(world.leader), TODAY, SOON)
+    assert everything == dashboard.figures(Case.objects.all(), TODAY, SOON)
 
 
 def test_closed_this_year_turns_over_at_midnight_in_shanghai(dataset, monkeypatch):
@@ -97,12 +100,12 @@ def test_closed_this_year_turns_over_at_midnight_in_shanghai(dataset, monkeypatc
     # 2026-12-31 16:30 UTC is already 2027-01-01 00:30 in Asia/Shanghai.
     monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 31, 16, 30, tzinfo=ZoneInfo("UTC")))
     assert today() == date(2027, 1, 1)
-    assert dashboard.figures(Case.objects.all(), today()).closed_this_year == 0
-    assert dashboard.figures(Case.objects.all(), date(2026, 12, 31)).closed_this_year == 1
+    assert dashboard.figures(Case.objects.all(), today(), SOON).closed_this_year == 0
+    assert dashboard.figures(Case.objects.all(), date(2026, 12, 31), SOON).closed_this_year == 1
 
 
 def test_nothing_to_measure_is_none_not_zero(world):
-    figures = dashboard.figures(Case.objects.none(), TODAY)
+    figures = dashboard.figures(Case.objects.none(), TODAY, SOON)
     assert figures.on_time_rate is None
     assert figures.rectification_rate is None
     assert dashboard.league_table(Case.objects.none(), TODAY) == []
@@ -114,8 +117,8 @@ def test_the_api_gives_the_same_figures_scoped_and_filtered_like_the_list(datase
     api = APIClient()
     api.force_authenticate(world.liaison)
     body = api.get("/api/v1/dashboard/").json()
-    expected = dashboard.figures(cases_visible_to(world.liaison), date.fromisoformat(body["today"])).as_dict()
-    assert body["figures"] == expected
+    expected = dashboard.figures(cases_visible_to(world.liaison), date.fromisoformat(body["today"]), SOON).as_dict()
+    assert body["figures"] == {**expected, "amount_involved": "0.00", "amount_rectified": "0.00"}
     assert [row["body"] for row in body["league_table"]] == [world.gov.pk]
     api.force_authenticate(world.leader)
     filtered = api.get("/api/v1/dashboard/", {"body": world.court.pk}).json()
