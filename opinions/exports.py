@@ -31,17 +31,24 @@ def _with_last_update(cases):
     return cases.annotate(last_updated=Subquery(latest[:1]))
 
 
+def _labels(model, field_name: str) -> dict:
+    """A choice field's labels, translated once per export: get_FOO_display() costs a translation lookup on every
+    row, a third of the time of a 10,000-case ledger."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
 def ledger_rows(cases) -> Iterator[list]:
     """One row per case; dates stay dates (the CSV writes them as YYYY-MM-DD, the workbook as date cells)."""
     as_of = today()
+    kinds, statuses = _labels(Case, "kind"), _labels(Case, "status")
     cases = _with_last_update(cases).select_related("lead_body", "meeting", "supervising_committee")
     for case in cases.prefetch_related("co_bodies").iterator(chunk_size=CHUNK):
         yield [
             case.pk, case.doc_number, case.title, str(case.meeting) if case.meeting else None,
-            case.get_kind_display(), case.issued_date, case.lead_body.name,
+            kinds.get(case.kind, case.kind), case.issued_date, case.lead_body.name,
             "、".join(body.name for body in case.co_bodies.all()) or None,
             case.supervising_committee.name if case.supervising_committee else None, case.due_date,
-            case.get_status_display(),
+            statuses.get(case.status, case.status),
             (case.due_date - as_of).days if case.due_date and case.status in NOT_YET_SUBMITTED else None,
             case.item_count, case.items_closed,
             timezone.localtime(case.last_updated).replace(tzinfo=None) if case.last_updated else None,
@@ -55,14 +62,17 @@ def item_header() -> list[str]:
 
 
 def item_rows(cases) -> Iterator[list]:
-    items = (CaseItem.objects.filter(case__in=cases.values("pk")).select_related("case", "responsible_body",
-                                                                                 "case__lead_body")
-             .order_by("case_id", "number"))
-    for item in items.iterator(chunk_size=CHUNK):
-        yield [item.case_id, item.case.title, item.number, item.heading,
-               (item.responsible_body or item.case.lead_body).name, item.get_status_display(),
-               item.amount, item.rectified_amount, item.measures or None, item.progress_note or None,
-               item.committee_note or None]
+    # Plain rows, not model instances: a ledger has five items per case, and building four objects per item (the
+    # item, its case, two bodies) would cost more than writing the row.
+    items = (CaseItem.objects.filter(case__in=cases.values("pk")).order_by("case_id", "number")
+             .values_list("case_id", "case__title", "number", "heading", "responsible_body__name",
+                          "case__lead_body__name", "status", "amount", "rectified_amount", "measures",
+                          "progress_note", "committee_note"))
+    statuses = _labels(CaseItem, "status")
+    for (case_id, title, number, heading, responsible, lead, status, amount, rectified, measures, progress,
+         remark) in items.iterator(chunk_size=CHUNK):
+        yield [case_id, title, number, heading, responsible or lead, statuses.get(status, status), amount,
+               rectified, measures or None, progress or None, remark or None]
 
 
 CASE_WIDTHS = [8, 22, 48, 30, 22, 12, 24, 24, 24, 12, 12, 12, 8, 8, 17]

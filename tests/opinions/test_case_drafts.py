@@ -234,3 +234,6 @@ def test_the_excel_ledger_holds_exactly_the_filtered_rows_with_dates_as_dates(cl
     item_rows = list(items.iter_rows(values_only=True))
     assert [(row[0], row[2], row[3]) for row in item_rows[1:]] == [
         (mine.pk, item.number, item.heading) for item in mine.items.order_by("number")]
+    assert item_rows[1][4] == world.gov.name  # no responsible body of its own: the lead body's
+    assert item_rows[1][5] not in ("", None, "not_started")  # the status by its label
+    assert item_rows[1][6:8] == (None, None)  # no amount involved, none rectified
