@@ -10,6 +10,7 @@ case that exists is never touched again.
 
 import json
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -205,6 +206,7 @@ class DemoLoader:
             co_bodies=[self.bodies[key] for key in data.get("co_bodies", [])],
             items=[{"heading": item["heading"][:500], "text": item.get("text", ""),
                     "kind": item.get("kind") or "opinion",
+                    "amount": Decimal(item["amount"]) if item.get("amount") else None,
                     "responsible_body": self.bodies.get(item.get("responsible_body") or "")}
                    for item in data.get("items", [])],
             reason="导入自安阳市人大常委会公报",
@@ -276,7 +278,9 @@ class FollowUp:
 
     def step_progress(self, day, at, count=None):
         for item in self.items(count):
-            services.item_report_progress(item=item, actor=self.liaison, at=at,
+            # An audit problem's money is partly recovered by the first report (a demo figure: half of it).
+            rectified = (item.amount / 2).quantize(Decimal("0.01")) if item.amount is not None else None
+            services.item_report_progress(item=item, actor=self.liaison, at=at, rectified_amount=rectified,
                                           progress_note=f"{DEMO_MARK}已制定工作方案，明确责任单位和完成时限。")
 
     def step_done(self, day, at, count=None):

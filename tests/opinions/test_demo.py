@@ -146,3 +146,22 @@ def test_every_page_a_demo_user_can_reach_renders(demo, client, username):
     assert visible.exists()
     for case in visible:
         assert client.get(reverse("opinions:case_detail", args=[case.pk])).status_code == 200, case
+
+
+def test_the_audit_problems_carry_the_bulletins_amounts_and_the_dashboard_rates_them(demo):
+    from decimal import Decimal
+
+    from opinions import dashboard
+    from opinions.selectors import DueSoon
+
+    audit = Case.objects.get(external_ref="2024-S12-06")
+    amounts = list(audit.items.order_by("number").values_list("amount", flat=True))
+    # 一、财政管理: 6,626.6 + 6,516.8 + 916.05 万元 + 1.47 亿元 + … as printed.
+    assert amounts[0] == Decimal("114815.72")
+    assert all(amount > 0 for amount in amounts)
+    figures = dashboard.figures(Case.objects.filter(pk=audit.pk), date.today(), DueSoon({}))
+    assert figures.amount_involved == sum(amounts)
+    # The demo's progress report on the first three problems recovers half of each.
+    rectified = sum((amount / 2).quantize(Decimal("0.01")) for amount in amounts[:3])
+    assert figures.amount_rectified == rectified
+    assert figures.rectification_rate_by_amount == round(float(100 * rectified / sum(amounts)), 1)
