@@ -21,7 +21,7 @@ from notifications.selectors import step_label
 
 from .choices import EvaluationResult
 from .models import Case, CaseItem, Evaluation
-from .selectors import DueSoon, due_within_q, late_q, on_time_q, overdue_q
+from .selectors import DueSoon, due_within_q, late_q, on_time_q, overdue_q, owed_with_due_date_q
 from .workflow import OPEN_STATUSES, CaseStatus, ItemStatus
 
 
@@ -72,7 +72,7 @@ def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
         due_within_7=Count("pk", filter=due_within_q(today, 7)),
         due_within_30=Count("pk", filter=due_within_q(today, 30)),
         amber=Count("pk", filter=soon.amber_q(today)),
-        green=Count("pk", filter=soon.green_q(today)),
+        owed=Count("pk", filter=owed_with_due_date_q()),
         closed_this_year=Count("pk", filter=Q(status=CaseStatus.CLOSED, closed_date__year=today.year)),
         on_time=Count("pk", filter=on_time_q()),
         late=Count("pk", filter=late_q(today)),
@@ -88,7 +88,8 @@ def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
         due_within_30=counts["due_within_30"], closed_this_year=counts["closed_this_year"],
         on_time=counts["on_time"], late=counts["late"],
         on_time_rate=rate(counts["on_time"], counts["on_time"] + counts["late"]),
-        rehandled=counts["rehandled"], red=counts["overdue"], amber=counts["amber"], green=counts["green"],
+        rehandled=counts["rehandled"], red=counts["overdue"], amber=counts["amber"],
+        green=counts["owed"] - counts["overdue"] - counts["amber"],  # the three colours split what is owed
         items=items["total"], items_rectified=items["rectified"],
         rectification_rate=rate(items["rectified"], items["total"]),
         amount_involved=items["involved"], amount_rectified=items["amount_rectified"],

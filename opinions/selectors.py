@@ -58,6 +58,11 @@ def overdue_q(today: date) -> Q:
     return Q(status__in=NOT_YET_SUBMITTED, due_date__lt=today)
 
 
+def owed_with_due_date_q() -> Q:
+    """Everything that is red, amber or green."""
+    return Q(status__in=NOT_YET_SUBMITTED, due_date__isnull=False)
+
+
 def due_within_q(today: date, days: int) -> Q:
     """Still owed and due between today and today + N days (overdue cases are not "due within")."""
     return Q(status__in=NOT_YET_SUBMITTED, due_date__gte=today, due_date__lte=today + timedelta(days=days))
@@ -96,13 +101,14 @@ class DueSoon:
         return condition
 
     def green_q(self, today: date) -> Q:
-        owed = Q(status__in=NOT_YET_SUBMITTED, due_date__isnull=False)
-        return owed & ~overdue_q(today) & ~self.amber_q(today)
+        return owed_with_due_date_q() & ~overdue_q(today) & ~self.amber_q(today)
 
 
 def due_soon() -> DueSoon:
-    return DueSoon(dict(RuleSet.objects.filter(jurisdiction=jurisdiction()).values_list("case_kind",
-                                                                                         "due_soon_days")))
+    default = DueSoon({}).default
+    # Only the kinds whose setting differs from the default need a condition of their own in SQL.
+    return DueSoon({kind: days for kind, days in RuleSet.objects.filter(jurisdiction=jurisdiction())
+                    .values_list("case_kind", "due_soon_days") if days != default})
 
 
 def rag(case: Case, today: date, soon: DueSoon) -> str:
