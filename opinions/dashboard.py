@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Avg, Count, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.utils.translation import gettext as _
 
 from agencies.models import Membership, MembershipRole
 from notifications import schedule
@@ -20,6 +21,7 @@ from notifications.models import Reminder, ReminderState
 from notifications.selectors import step_label
 
 from .choices import EvaluationResult
+from .errors import InvalidInput
 from .models import Case, CaseItem, Evaluation
 from .selectors import DueSoon, due_within_q, late_q, on_time_q, overdue_q, owed_with_due_date_q
 from .workflow import OPEN_STATUSES, CaseStatus, ItemStatus
@@ -64,6 +66,10 @@ class Figures:
         return asdict(self)
 
 
+def _timeliness(today: date) -> dict:
+    return {"on_time": Count("pk", filter=on_time_q()), "late": Count("pk", filter=late_q(today))}
+
+
 def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
     """The headline figures of the given cases (already scoped to what the user sees and filtered)."""
     counts = cases.aggregate(
@@ -74,8 +80,7 @@ def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
         amber=Count("pk", filter=soon.amber_q(today)),
         owed=Count("pk", filter=owed_with_due_date_q()),
         closed_this_year=Count("pk", filter=Q(status=CaseStatus.CLOSED, closed_date__year=today.year)),
-        on_time=Count("pk", filter=on_time_q()),
-        late=Count("pk", filter=late_q(today)),
+        **_timeliness(today),
         # Its own subquery: joining the evaluations would count a case once per evaluation in the figures above.
         rehandled=Count("pk", filter=rehandled_q()),
     )
@@ -109,16 +114,14 @@ def _delay(today: date):
     )
 
 
-def _timeliness(today: date) -> dict:
-    return {"on_time": Count("pk", filter=on_time_q()), "late": Count("pk", filter=late_q(today))}
-
-
 LEAGUE_SORTS = ("overdue", "cases", "on_time_rate", "average_days_late", "dissatisfied", "body_name")
 
 
 def league_table(cases: QuerySet[Case], today: date, sort: str = "overdue") -> list[dict]:
     """Per lead body: cases, overdue now, on time / late, on-time rate, average days late, 不满意 count.
     Sorted worst first by the chosen column (by name: alphabetically), then by overdue and name."""
+    if sort not in LEAGUE_SORTS:
+        raise InvalidInput(_("Choose one of: %s") % ", ".join(LEAGUE_SORTS), field="league_sort")
     rows = (cases.order_by().values("lead_body", "lead_body__name")
             .annotate(cases=Count("pk"), overdue=Count("pk", filter=overdue_q(today)),
                       average_delay=Avg(_delay(today)), **_timeliness(today)))
@@ -138,7 +141,7 @@ def league_table(cases: QuerySet[Case], today: date, sort: str = "overdue") -> l
         table.sort(key=lambda row: row["body_name"])
     elif sort == "on_time_rate":  # the worst rate first; bodies with nothing to measure last
         table.sort(key=lambda row: (row["on_time_rate"] is None, row["on_time_rate"] or 0))
-    elif sort in LEAGUE_SORTS:
+    else:
         table.sort(key=lambda row: -(row[sort] or 0))
     return table
 
@@ -186,7 +189,7 @@ def month_start(day: date) -> date:
 def months_back(today: date, months: int) -> list[date]:
     """The first days of the last N months, oldest first, this month included."""
     first, result = month_start(today), []
-    for _ in range(months):
+    for _month in range(months):
         result.append(first)
         first = month_start(first - timedelta(days=1))
     return result[::-1]
@@ -268,9 +271,11 @@ class Dashboard:
 
 
 def build(cases: QuerySet[Case], today: date, soon: DueSoon, league_sort: str = "overdue") -> Dashboard:
-    """Everything on the dashboard, for the page and the API alike: a fixed number of queries at any size."""
+    """Everything on the dashboard, for the page and the API alike: a fixed number of queries at any size.
+    An unknown league_sort is refused (InvalidInput) before any figure is computed."""
+    league = league_table(cases, today, league_sort)
     return Dashboard(
-        today=today, figures=figures(cases, today, soon), league_table=league_table(cases, today, league_sort),
+        today=today, figures=figures(cases, today, soon), league_table=league,
         by_committee=breakdown(cases, today, "committee"), by_kind=breakdown(cases, today, "kind"),
         by_year=breakdown(cases, today, "year"), trend=monthly_trend(cases, today),
         overdue_board=overdue_board(cases, today))

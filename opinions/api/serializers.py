@@ -210,3 +210,79 @@ class CalendarDaySerializer(serializers.ModelSerializer):
         model = CalendarDay
         fields = ["id", "date", "is_workday", "note", "source"]
         read_only_fields = ["date", "source"]
+
+
+# ---------------------------------------------------------------- the dashboard (output only)
+
+
+class DashboardFiguresSerializer(serializers.Serializer):
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    due_within_7 = serializers.IntegerField()
+    due_within_30 = serializers.IntegerField()
+    closed_this_year = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    rehandled = serializers.IntegerField()
+    red = serializers.IntegerField()
+    amber = serializers.IntegerField()
+    green = serializers.IntegerField()
+    items = serializers.IntegerField()
+    items_rectified = serializers.IntegerField()
+    rectification_rate = serializers.FloatField(allow_null=True)
+    amount_involved = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="10,000 yuan")
+    amount_rectified = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="10,000 yuan")
+    rectification_rate_by_amount = serializers.FloatField(allow_null=True)
+
+
+class LeagueRowSerializer(serializers.Serializer):
+    body = serializers.IntegerField()
+    body_name = serializers.CharField()
+    cases = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    average_days_late = serializers.FloatField(allow_null=True)
+    dissatisfied = serializers.IntegerField()
+
+
+class BreakdownRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True, help_text="Committee id, kind or year: the list filter's value.")
+    label = serializers.CharField(allow_null=True)
+    cases = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+
+
+class TrendRowSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="The first day of the month.")
+    opened = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    went_overdue = serializers.IntegerField()
+
+
+class OverdueRowSerializer(serializers.Serializer):
+    case = serializers.IntegerField(source="case.pk")
+    title = serializers.CharField(source="case.title")
+    body_name = serializers.CharField(source="case.lead_body.name")
+    due_date = serializers.DateField(source="case.due_date")
+    days_overdue = serializers.IntegerField()
+    liaisons = serializers.ListField(child=serializers.CharField())
+    last_reminder = serializers.CharField()
+    last_reminder_at = serializers.DateTimeField(allow_null=True)
+    escalation = serializers.CharField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    today = serializers.DateField()
+    figures = DashboardFiguresSerializer()
+    league_table = LeagueRowSerializer(many=True)
+    by_committee = BreakdownRowSerializer(many=True)
+    by_kind = BreakdownRowSerializer(many=True)
+    by_year = BreakdownRowSerializer(many=True)
+    trend = TrendRowSerializer(many=True)
+    overdue_board = OverdueRowSerializer(many=True, help_text="The 20 most overdue cases.")

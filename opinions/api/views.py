@@ -1,7 +1,6 @@
 """/api/v1/: reads are viewsets over the selectors (visibility is the queryset: unseen is 404); every workflow step
 is its own POST action, generated from the same registry as the case page's buttons, calling the same services."""
 
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -14,7 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -258,79 +257,6 @@ class CalendarDayViewSet(AdminWritable, viewsets.ReadOnlyModelViewSet):
         return services.calendar_day_update(day=day, actor=actor, **{**current, **data})
 
 
-class DashboardFiguresSerializer(serializers.Serializer):
-    open = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    due_within_7 = serializers.IntegerField()
-    due_within_30 = serializers.IntegerField()
-    closed_this_year = serializers.IntegerField()
-    on_time = serializers.IntegerField()
-    late = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True)
-    rehandled = serializers.IntegerField()
-    red = serializers.IntegerField()
-    amber = serializers.IntegerField()
-    green = serializers.IntegerField()
-    items = serializers.IntegerField()
-    items_rectified = serializers.IntegerField()
-    rectification_rate = serializers.FloatField(allow_null=True)
-    amount_involved = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="10,000 yuan")
-    amount_rectified = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="10,000 yuan")
-    rectification_rate_by_amount = serializers.FloatField(allow_null=True)
-
-
-class LeagueRowSerializer(serializers.Serializer):
-    body = serializers.IntegerField()
-    body_name = serializers.CharField()
-    cases = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    on_time = serializers.IntegerField()
-    late = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True)
-    average_days_late = serializers.FloatField(allow_null=True)
-    dissatisfied = serializers.IntegerField()
-
-
-class BreakdownRowSerializer(serializers.Serializer):
-    key = serializers.CharField(allow_null=True, help_text="Committee id, kind or year: the list filter's value.")
-    label = serializers.CharField(allow_null=True)
-    cases = serializers.IntegerField()
-    open = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    closed = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True)
-
-
-class TrendRowSerializer(serializers.Serializer):
-    month = serializers.DateField(help_text="The first day of the month.")
-    opened = serializers.IntegerField()
-    closed = serializers.IntegerField()
-    went_overdue = serializers.IntegerField()
-
-
-class OverdueRowSerializer(serializers.Serializer):
-    case = serializers.IntegerField(source="case.pk")
-    title = serializers.CharField(source="case.title")
-    body_name = serializers.CharField(source="case.lead_body.name")
-    due_date = serializers.DateField(source="case.due_date")
-    days_overdue = serializers.IntegerField()
-    liaisons = serializers.ListField(child=serializers.CharField())
-    last_reminder = serializers.CharField()
-    last_reminder_at = serializers.DateTimeField(allow_null=True)
-    escalation = serializers.CharField()
-
-
-class DashboardSerializer(serializers.Serializer):
-    today = serializers.DateField()
-    figures = DashboardFiguresSerializer()
-    league_table = LeagueRowSerializer(many=True)
-    by_committee = BreakdownRowSerializer(many=True)
-    by_kind = BreakdownRowSerializer(many=True)
-    by_year = BreakdownRowSerializer(many=True)
-    trend = TrendRowSerializer(many=True)
-    overdue_board = OverdueRowSerializer(many=True, help_text="The 20 most overdue cases.")
-
-
 class _OneObjectSchema(AutoSchema):
     """A list route that answers one object (the figures), not a page of rows, yet takes the list's filters."""
 
@@ -355,11 +281,9 @@ class DashboardViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Headline figures, the league table of bodies, breakdowns, trend and overdue board",
                    parameters=[OpenApiParameter("league_sort", enum=dashboard.LEAGUE_SORTS,
                                                 description="The league table's order (worst first).")],
-                   responses=DashboardSerializer)
+                   responses=s.DashboardSerializer)
     def list(self, request):
         cases = self.filter_queryset(self.get_queryset())
-        league_sort = request.query_params.get("league_sort", "overdue")
-        if league_sort not in dashboard.LEAGUE_SORTS:
-            raise ValidationError({"league_sort": [_("Choose one of: %s") % ", ".join(dashboard.LEAGUE_SORTS)]})
-        board = dashboard.build(cases, selectors.today(), selectors.due_soon(), league_sort)
-        return Response(DashboardSerializer(board).data)
+        board = dashboard.build(cases, selectors.today(), selectors.due_soon(),
+                                request.query_params.get("league_sort", "overdue"))
+        return Response(s.DashboardSerializer(board).data)

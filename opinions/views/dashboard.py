@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import dashboard, selectors
+from ..errors import InvalidInput
 from ..filtersets import CaseFilterSet
 from ..workflow import OPEN_STATUSES, CaseStatus
 
@@ -118,11 +119,13 @@ def dashboard_page(request, mode: str = "page"):
     league_sort = request.GET.get("league_sort", "overdue")
     context = {"filter": filterset, "mode": mode, "filters": filters.urlencode(), "league_sort": league_sort,
                "refresh": SCREEN_REFRESH_SECONDS, "refresh_minutes": SCREEN_REFRESH_SECONDS // 60}
-    if league_sort not in dashboard.LEAGUE_SORTS:
-        filterset.form.add_error(None, _("Unknown order of the league table."))
-    if not filterset.is_valid() or filterset.form.errors:
+    if not filterset.is_valid():
         return render(request, MODES[mode], context, status=400)
-    board = dashboard.build(filterset.qs, selectors.today(), selectors.due_soon(), league_sort)
+    try:
+        board = dashboard.build(filterset.qs, selectors.today(), selectors.due_soon(), league_sort)
+    except InvalidInput as exc:
+        filterset.form.add_error(None, exc.message)
+        return render(request, MODES[mode], context, status=400)
     link = Links(filters)
     links = _figure_links(link, board.today)
     _row_links(board, link)
