@@ -157,7 +157,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opinions.tasks.check_calendar_coverage",
         "schedule": 6 * 60 * 60,
     },
+    "heartbeat": {"task": "npc_tracker.tasks.heartbeat", "schedule": 60},
 }
+# /healthz answers 503 when the heartbeat that beat schedules and a worker runs is older than this (seconds).
+HEALTH_HEARTBEAT_MAX_AGE = int(os.environ.get("HEALTH_HEARTBEAT_MAX_AGE", "300"))
 
 # E-mail: the console on the embedded default; EMAIL_HOST switches to SMTP.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -24,3 +24,5 @@ urlpatterns = [
 
 handler403 = "npc_tracker.views.forbidden"
 handler404 = "npc_tracker.views.not_found"
+handler400 = "npc_tracker.views.bad_request"
+handler500 = "npc_tracker.views.server_error"

@@ -123,6 +123,9 @@ def test_missing_pages_use_the_friendly_404(client, world, settings):
 
 
 def test_the_health_check_reports_the_database(client, db):
+    from npc_tracker.health import record_heartbeat
+
+    record_heartbeat()
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
