@@ -86,7 +86,8 @@ def _host_allowed(host: str) -> bool:
 
 def _check(host: str, address: IPAddress) -> None:
     reason = forbidden_reason(address)
-    if reason is None or any(address in network for network in allowed_networks()[1]):
+    reached = _embedded_ipv4(address) or address
+    if reason is None or any(reached in network for network in allowed_networks()[1]):
         return
     if str(address) == host.strip("[]"):
         message = _("The address %(address)s is %(reason)s; webhooks may only go to public addresses.")
@@ -108,11 +109,15 @@ def resolve(host: str, port: int) -> list[tuple]:
 
 def check_url(url: str) -> None:
     """At save: refuse a URL whose host is, or resolves to, an address a webhook may not go to."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port out of range, an unclosed [IPv6
+        parts = port = None
+    if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ForbiddenTarget(_("Enter the full http:// or https:// address of the receiving service."))
     try:
-        resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        resolve(parts.hostname, port)
     except (socket.gaierror, UnicodeError):
         raise ForbiddenTarget(_("The host name %(host)s cannot be resolved; check the address.")
                               % {"host": parts.hostname}) from None

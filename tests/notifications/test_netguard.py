@@ -61,6 +61,14 @@ def test_a_public_name_is_accepted(dns):
     netguard.check_url("https://oapi.dingtalk.example/robot/send?access_token=abc")
 
 
+@pytest.mark.parametrize("url", ["ftp://gateway.example/x", "http://gateway.example:99999/", "http://[::1/",
+                                 "file:///etc/passwd", "http:///path-only"])
+def test_what_is_not_an_http_address_is_refused_as_such(dns, url):
+    with pytest.raises(netguard.ForbiddenTarget) as refused:
+        netguard.check_url(url)
+    assert "http:// 或 https://" in str(refused.value)
+
+
 def test_a_name_that_does_not_resolve_is_refused(dns):
     with pytest.raises(netguard.ForbiddenTarget) as refused:
         netguard.check_url("https://no-such-host.example/hook")
@@ -71,6 +79,7 @@ def test_the_administrators_allow_list_lets_intranet_networks_and_hosts_through(
     dns["sms-gateway.gov.example"] = ["192.168.30.7"]
     settings.WEBHOOK_ALLOWED_NETWORKS = ["10.12.0.0/16", "sms-gateway.gov.example", "fd00::5"]
     netguard.check_url("http://10.12.3.4:8080/send")
+    netguard.check_url("http://[::ffff:10.12.3.4]:8080/send")
     netguard.check_url("http://SMS-Gateway.gov.example/send")
     netguard.check_url("http://[fd00::5]/send")
     for outside in ("http://10.13.0.1/", "http://127.0.0.1/", "http://[fd00::6]/"):

@@ -168,3 +168,10 @@ def test_a_redirect_is_not_followed_and_fails_for_good(webhook_message, receiver
     assert len(receiver.requests) == 1
     webhook_message.refresh_from_db()
     assert "302" in webhook_message.last_error
+
+
+def test_a_webhook_address_that_is_not_http_fails_for_good(webhook_message):
+    Notification.objects.filter(pk=webhook_message.pk).update(address="file:///etc/passwd")
+    assert delivery.send_one(webhook_message.pk) == "failed"
+    webhook_message.refresh_from_db()
+    assert "http:// 或 https://" in webhook_message.last_error
