@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from opinions.errors import InvalidInput
 
+from . import netguard
 from .models import Channel, Endpoint, Notification, NotificationState
 from .services import messages_for, save_and_send
 
@@ -52,7 +53,13 @@ def endpoint_add(*, user, channel: str, target: str, secret: str = "") -> Endpoi
     target = (target or "").strip()
     validator, message = _VALIDATORS[channel]
     try:
+        if channel == Channel.WEBHOOK:
+            # Before the syntax check, so that an odd spelling of a forbidden address (http://127.1/) is refused
+            # with the reason rather than as a malformed URL. Checked again at each send (DNS rebinding).
+            netguard.check_url(target)
         validator(target)
+    except netguard.ForbiddenTarget as exc:
+        raise InvalidInput(str(exc), field="target") from None
     except ValidationError:
         raise InvalidInput(message(), field="target") from None
     secret = (secret or "").strip()

@@ -11,6 +11,8 @@ import urllib.request
 from django.conf import settings
 from django.core.mail import send_mail
 
+from . import netguard
+
 SIGNATURE_HEADER = "X-NPC-Signature"
 TIMESTAMP_HEADER = "X-NPC-Timestamp"
 
@@ -50,9 +52,11 @@ def webhook_payload(notification) -> dict:
 
 class WebhookTransport:
     """A JSON POST an SMS gateway or a 政务钉钉 / 企业微信 robot can receive. 5xx and timeouts are retried; any other
-    4xx means the receiver will never accept it."""
+    4xx means the receiver will never accept it. It goes only to an address netguard allows, checked as connected
+    to; a forbidden address, like a redirect (which is not followed), fails for good before anything is sent."""
 
     timeout_seconds = 10
+    opener = netguard.opener()
 
     def send(self, notification) -> None:
         body = json.dumps(webhook_payload(notification), ensure_ascii=False).encode()
@@ -63,10 +67,12 @@ class WebhookTransport:
             headers[SIGNATURE_HEADER] = sign(secret, timestamp, body)
         request = urllib.request.Request(notification.address, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
+            with self.opener.open(request, timeout=self.timeout_seconds) as response:
                 response.read()
+        except netguard.ForbiddenTarget as exc:
+            raise DeliveryError(f"webhook: {exc}", permanent=True) from exc
         except urllib.error.HTTPError as exc:
-            permanent = 400 <= exc.code < 500 and exc.code not in (408, 429)
+            permanent = 300 <= exc.code < 500 and exc.code not in (408, 429)
             raise DeliveryError(f"webhook: HTTP {exc.code}", permanent=permanent) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise DeliveryError(f"webhook: {exc}", permanent=False) from exc

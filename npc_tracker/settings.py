@@ -173,6 +173,10 @@ EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "npc-tracker@localhost")
 
+# Webhooks go only to public addresses; these hosts and networks (CIDR) on the intranet may be reached all the same,
+# e.g. "10.12.0.0/16,sms-gateway.gov.example" (notifications/netguard.py).
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
+
 # Attachments: size cap per file (bytes).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,7 +1,12 @@
 """The ledger (台账) of a filtered case list: as CSV, and as an Excel workbook with a sheet of cases and one of
 items. Both stream: rows are read from the database in chunks, and the workbook is written row by row to a
-temporary file (openpyxl's write-only mode), so memory does not grow with the number of cases."""
+temporary file (openpyxl's write-only mode), so memory does not grow with the number of cases.
 
+Text typed by users (a title, a progress note) that starts like a formula is written as text, never as a formula
+(design.md rule 15): "=HYPERLINK(…)" in a ledger would otherwise run on the desk of whoever opens it."""
+
+import csv
+import itertools
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -18,6 +23,13 @@ from .models import Case, CaseItem
 from .selectors import NOT_YET_SUBMITTED, today
 
 CHUNK = 2000
+
+# What a spreadsheet reads as the start of a formula (OWASP, CSV injection), tab and carriage return included.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 def ledger_header() -> list[str]:
@@ -101,7 +113,28 @@ def _cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd"
         return cell
+    if _looks_like_formula(value):
+        # The text as typed, in a text cell; quotePrefix keeps it text when someone edits it in Excel.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type, cell.quotePrefix = "s", True
+        return cell
     return value
+
+
+def ledger_csv(cases) -> Iterator[str]:
+    """The case rows as CSV lines, UTF-8 with a BOM so that Excel shows the Chinese correctly. A cell that looks like
+    a formula gets a leading apostrophe (OWASP): CSV has no cell types, so that is the only way to say "text";
+    numbers, negative ones included, are not strings and stay as they are."""
+
+    class Line:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Line())
+    header = "\ufeff" + writer.writerow(ledger_header())  # now, in the language of the request
+    rows = (writer.writerow([f"'{value}" if _looks_like_formula(value) else value for value in row])
+            for row in ledger_rows(cases))
+    return itertools.chain([header], rows)
 
 
 def ledger_workbook(cases):

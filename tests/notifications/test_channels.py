@@ -29,7 +29,8 @@ def test_a_liaison_adds_an_email_channel_and_later_messages_are_copied_there(cli
     assert Notification.objects.filter(endpoint=endpoint, event="case_issued").count() == 1
 
 
-def test_a_webhook_gets_a_strong_secret_when_none_is_given_and_its_owner_can_read_it(client, world):
+def test_a_webhook_gets_a_strong_secret_when_none_is_given_and_its_owner_can_read_it(client, world, dns):
+    dns["oapi.dingtalk.example"] = ["93.184.216.34"]
     client.force_login(world.liaison)
     add(client, channel="webhook", target="https://oapi.dingtalk.example/robot/send?access_token=abc")
     endpoint = Endpoint.objects.get(user=world.liaison)
@@ -43,7 +44,7 @@ def test_a_webhook_gets_a_strong_secret_when_none_is_given_and_its_owner_can_rea
     ({"channel": "sms", "target": "13800000000"}, "channel", ""),
     ({"channel": "email", "target": ""}, "target", ""),
 ])
-def test_bad_addresses_are_refused_with_a_clear_message_and_nothing_saved(client, world, data, field, message):
+def test_bad_addresses_are_refused_with_a_clear_message_and_nothing_saved(client, world, dns, data, field, message):
     client.force_login(world.liaison)
     response = add(client, **data)
     assert response.status_code == 400

@@ -1,5 +1,6 @@
-"""The webhook transport against a real HTTP server on loopback: signed, retried on 5xx and timeouts,
-given up (and the channel disabled, its owner told) on 4xx."""
+"""The webhook transport against a real HTTP server on loopback, which the administrator's allow-list lets through:
+signed, retried on 5xx and timeouts, given up (and the channel disabled, its owner told) on 4xx. Without the
+allow-list, or through a redirect, nothing reaches it."""
 
 import hashlib
 import hmac
@@ -9,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from notifications import delivery
+from notifications import channels, delivery
 from notifications.models import Channel, Endpoint, Notification, NotificationState
 from notifications.transports import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookTransport
 
@@ -20,6 +21,7 @@ class Receiver:
     def __init__(self):
         self.status = 200
         self.delay = 0.0
+        self.location = None
         self.requests = []
         receiver = self
 
@@ -30,6 +32,8 @@ class Receiver:
                 if receiver.delay:
                     threading.Event().wait(receiver.delay)
                 self.send_response(receiver.status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.end_headers()
 
             def log_message(self, *args):
@@ -41,7 +45,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1"]
     r = Receiver()
     yield r
     r.server.shutdown()
@@ -107,3 +112,66 @@ def test_a_notification_is_sent_only_by_whoever_claims_it(webhook_message, recei
     assert delivery.send_one(webhook_message.pk) == "sent"
     assert delivery.send_one(webhook_message.pk) == "skipped"
     assert len(receiver.requests) == 1
+
+
+def test_without_the_allow_list_a_loopback_webhook_fails_for_good_and_nothing_is_sent(webhook_message, receiver,
+                                                                                      settings, world):
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    assert delivery.send_one(webhook_message.pk) == "failed"
+    assert receiver.requests == []
+    webhook_message.refresh_from_db()
+    assert webhook_message.state == NotificationState.FAILED
+    assert "本机回环地址" in webhook_message.last_error
+    assert not Endpoint.objects.get(pk=webhook_message.endpoint_id).enabled
+
+
+def test_an_https_webhook_is_checked_before_any_connection(webhook_message, receiver, settings):
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    url = receiver.url.replace("http://", "https://")
+    Notification.objects.filter(pk=webhook_message.pk).update(address=url)
+    assert delivery.send_one(webhook_message.pk) == "failed"
+    webhook_message.refresh_from_db()
+    assert "本机回环地址" in webhook_message.last_error
+
+
+def test_a_name_that_resolves_elsewhere_when_used_than_when_saved_is_refused(receiver, settings, world, dns):
+    """DNS rebinding: public when the channel is saved, 127.0.0.1 when the message goes out."""
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    url = f"http://hooks.example.org:{receiver.server.server_port}/hook"
+    dns["hooks.example.org"] = ["93.184.216.34"]
+    endpoint = channels.endpoint_add(user=world.liaison, channel="webhook", target=url)
+    dns["hooks.example.org"] = ["127.0.0.1"]
+    channels.endpoint_send_test(user=world.liaison, endpoint_id=endpoint.pk)
+    message = Notification.objects.get(endpoint=endpoint, event="channel_test")
+    assert delivery.send_one(message.pk) == "failed"
+    assert receiver.requests == []
+    message.refresh_from_db()
+    assert "hooks.example.org 指向 127.0.0.1" in message.last_error
+
+
+def test_an_allowed_host_name_is_sent_to_whatever_it_resolves_to_with_its_name_in_the_host_header(
+        receiver, settings, world, dns):
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["sms-gateway.gov.example"]
+    dns["sms-gateway.gov.example"] = ["127.0.0.1"]
+    url = f"http://sms-gateway.gov.example:{receiver.server.server_port}/hook"
+    endpoint = channels.endpoint_add(user=world.liaison, channel="webhook", target=url)
+    channels.endpoint_send_test(user=world.liaison, endpoint_id=endpoint.pk)
+    assert delivery.send_one(Notification.objects.get(endpoint=endpoint, event="channel_test").pk) == "sent"
+    headers, _body = receiver.requests[0]
+    assert headers["Host"] == f"sms-gateway.gov.example:{receiver.server.server_port}"
+
+
+def test_a_redirect_is_not_followed_and_fails_for_good(webhook_message, receiver):
+    receiver.status = 302
+    receiver.location = "http://169.254.169.254/latest/meta-data/"
+    assert delivery.send_one(webhook_message.pk) == "failed"
+    assert len(receiver.requests) == 1
+    webhook_message.refresh_from_db()
+    assert "302" in webhook_message.last_error
+
+
+def test_a_webhook_address_that_is_not_http_fails_for_good(webhook_message):
+    Notification.objects.filter(pk=webhook_message.pk).update(address="file:///etc/passwd")
+    assert delivery.send_one(webhook_message.pk) == "failed"
+    webhook_message.refresh_from_db()
+    assert "http:// 或 https://" in webhook_message.last_error
