@@ -222,7 +222,8 @@ class World:
         return services.case_acknowledge(case=case, actor=self.liaison, received_date=date(2024, 7, 2))
 
     def submit(self, case, text: str, position: int, previous: str | None):
-        """Submit an interim report; (submit ms, diff ms, stored characters of JSON, what the diff says)."""
+        """Submit an interim report; (submit ms, (diff ms, diff CPU ms), characters of the stored JSON, what the
+    diff says)."""
         import json
 
         from opinions import services, textdiff
@@ -235,7 +236,8 @@ class World:
             return submit_ms, (0.0, 0.0), 0, "first"
         result = textdiff.diff(previous.strip(), text.strip())
         state = "too large" if result.too_large else f"{len(result.segments)} segments"
-        return submit_ms, diff_time(previous.strip(), text.strip()), len(json.dumps(report.changes)), state
+        stored = len(json.dumps(report.changes, ensure_ascii=False))
+        return submit_ms, diff_time(previous.strip(), text.strip()), stored, state
 
 
 def print_table(rows, worst):
