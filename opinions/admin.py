@@ -86,7 +86,8 @@ class CaseItemAdmin(SimpleHistoryAdmin):
 class ReportAdmin(SimpleHistoryAdmin):
     list_display = ["title", "case", "kind", "submitted_at", "review_outcome"]
     list_filter = ["kind", "review_outcome"]
-    readonly_fields = ["case", "kind", "submitted_by", "submitted_at"]
+    # The text is what was submitted, and the stored diffs (Report.changes) are computed from it.
+    readonly_fields = ["case", "kind", "submitted_by", "submitted_at", "text"]
 
 
 @admin.register(Extension)

@@ -272,7 +272,11 @@ class Report(models.Model):
     reviewed_by = models.ForeignKey(USER, verbose_name=_("reviewed by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+", editable=False)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
-    history = HistoricalRecords()
+    # What changed since the report before it (opinions.textdiff.Diff as JSON), computed once when this report or
+    # one dated before it is submitted, never when the case page is shown; empty for the first report. Derived
+    # data, so kept out of history.
+    changes = models.JSONField(_("changes since the previous report"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["changes"])
 
     class Meta:
         verbose_name = _("report")

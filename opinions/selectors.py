@@ -239,9 +239,21 @@ def today() -> date:
 
 def reports_with_changes(case: Case) -> list[Report]:
     """The case's reports in order, each with what changed since the one before it (a returned report's
-    revision, or the final report against the consultation draft)."""
+    revision, or the final report against the consultation draft) as stored when it was submitted: `diff`."""
     reports = list(case.reports.select_related("submitted_by", "reviewed_by").order_by("submitted_at", "pk"))
     for previous, report in zip([None, *reports], reports, strict=False):
         report.previous = previous
-        report.changes = textdiff.diff(previous.text, report.text) if previous is not None else None
+        report.diff = textdiff.Diff.from_json(report.changes) if report.changes is not None else None
     return reports
+
+
+def report_versions(case: Case, report_pk: int) -> tuple[Report, Report]:
+    """A report of the case and the one before it, to show side by side; Report.DoesNotExist if either is
+    missing."""
+    report = case.reports.get(pk=report_pk)
+    previous = (case.reports.filter(Q(submitted_at__lt=report.submitted_at)
+                                    | Q(submitted_at=report.submitted_at, pk__lt=report.pk))
+                .order_by("submitted_at", "pk").last())
+    if previous is None:
+        raise Report.DoesNotExist
+    return previous, report

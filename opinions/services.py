@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from notifications import services as notifications
 
-from . import deadlines, rules, voting, workflow
+from . import deadlines, rules, textdiff, voting, workflow
 from .choices import CalendarSource, ExtensionDecision, FurtherSupervision, ReportKind, ReviewOutcome
 from .errors import DomainError, InvalidInput, NotAllowed, from_transition_refused
 from .models import CalendarDay, Case, CaseItem, Evaluation, Extension, Meeting, Report, RuleSet
@@ -371,10 +371,22 @@ def report_submit(*, case: Case, actor, kind: str, title: str, text: str, files=
     for earlier in case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING):
         earlier.review_outcome = ReviewOutcome.SUPERSEDED
         _save(earlier, actor=actor, reason=_("Superseded by a new version"), at=at)
-    report = Report(case=case, kind=kind, title=title, text=text, submitted_by=actor, submitted_at=now)
+    in_order = case.reports.order_by("submitted_at", "pk")
+    before, after = in_order.filter(submitted_at__lte=now).last(), in_order.filter(submitted_at__gt=now).first()
+    report = Report(case=case, kind=kind, title=title, text=text, submitted_by=actor, submitted_at=now,
+                    changes=_changes(before, text))
     _save(report, actor=actor, reason=_("Report submitted"), at=at)
+    if after is not None:
+        # Recorded with an earlier date (`at`), it comes before a report already there, whose diff is now against
+        # it. A derived column outside history, so a plain update.
+        Report.objects.filter(pk=after.pk).update(changes=_changes(report, after.text))
     _attach(files, case=case, actor=actor, report=report)
     return report
+
+
+def _changes(previous: Report | None, text: str) -> dict | None:
+    """Diffed once here, bounded (opinions.textdiff), so that showing the case never diffs (issue 11)."""
+    return textdiff.diff(previous.text, text).to_json() if previous is not None else None
 
 
 def _pending_report(case: Case, kind: str) -> Report:

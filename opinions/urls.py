@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, attachments, cases, dashboard, drafts, meetings
+from .views import actions, attachments, cases, dashboard, drafts, meetings, reports
 
 app_name = "opinions"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/act/<slug:action>/", actions.case_action, name="case_action"),
     path("<int:pk>/items/<int:item_pk>/<slug:action>/", actions.item_action, name="item_action"),
     path("<int:pk>/attachments/new/", attachments.attachment_upload, name="attachment_upload"),
+    path("<int:pk>/reports/<int:report_pk>/compare/", reports.report_compare, name="report_compare"),
     path("attachments/<int:attachment_pk>/", attachments.attachment_download, name="attachment_download"),
     path("dashboard/", dashboard.dashboard_page, name="dashboard"),
     path("dashboard/print/", dashboard.dashboard_page, {"mode": "print"}, name="dashboard_print"),
