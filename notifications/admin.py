@@ -3,24 +3,33 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from . import delivery
+from . import delivery, sweep
 from .models import Endpoint, Notification, Reminder
 
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["case", "step", "due_date", "fire_at", "state", "finished_at", "outcome"]
+    list_display = ["case", "step", "due_date", "fire_at", "state", "attempts", "next_attempt_at", "last_error",
+                    "finished_at", "outcome"]
     list_filter = ["state", "step"]
     search_fields = ["case__title"]
     readonly_fields = [f.name for f in Reminder._meta.fields]
+    actions = ["retry"]
 
     def has_add_permission(self, request):
         return False
 
+    @admin.action(description=_("Try failed reminders again"))
+    def retry(self, request, queryset):
+        count = sweep.retry_failed(queryset.values_list("pk", flat=True))
+        self.message_user(request, _("%(n)d reminders will be sent by the next sweep.") % {"n": count},
+                          messages.SUCCESS)
+
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "address", "channel", "state", "attempts", "last_error", "created_at"]
+    list_display = ["subject", "recipient", "address", "channel", "state", "attempts", "next_attempt_at", "last_error",
+                    "created_at", "claimed_at"]
     list_filter = ["channel", "state", "event"]
     search_fields = ["subject", "address", "recipient__username"]
     readonly_fields = [f.name for f in Notification._meta.fields]

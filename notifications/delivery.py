@@ -4,6 +4,7 @@ Retries are rows, not timers: a transient failure puts the row back to pending w
 minute sweep hands it out again — so a retry survives a worker restart or a broker outage like everything else.
 """
 
+import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -14,6 +15,8 @@ from .messages import event_message
 from .models import Notification, NotificationState
 from .services import messages_for, save_and_send
 from .transports import TRANSPORTS, DeliveryError
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 SENDING_LEASE = timedelta(minutes=10)
@@ -27,7 +30,7 @@ def backoff(attempts: int) -> timedelta:
 def send_one(notification_id: int, *, now: datetime | None = None) -> str:
     now = now or timezone.now()
     claimed = Notification.objects.filter(pk=notification_id, state=NotificationState.PENDING).update(
-        state=NotificationState.SENDING, attempts=F("attempts") + 1, next_attempt_at=None)
+        state=NotificationState.SENDING, attempts=F("attempts") + 1, next_attempt_at=None, claimed_at=now)
     if not claimed:
         return "skipped"  # someone else has it, or it is already done
     notification = Notification.objects.select_related("endpoint", "recipient").get(pk=notification_id)
@@ -35,6 +38,11 @@ def send_one(notification_id: int, *, now: datetime | None = None) -> str:
         TRANSPORTS[notification.channel].send(notification)
     except DeliveryError as exc:
         return _record_failure(notification, exc, now=now)
+    except Exception as exc:
+        # A transport that breaks in a way nobody foresaw for one message must not stop the others in its task:
+        # it is retried like a transient failure and, after the last attempt, left failed for an administrator.
+        logger.exception("sending notification %s raised", notification_id)
+        return _record_failure(notification, DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False), now=now)
     Notification.objects.filter(pk=notification_id).update(state=NotificationState.SENT, sent_at=now, last_error="")
     return "sent"
 
@@ -64,9 +72,14 @@ def _disable_endpoint(notification, reason: str) -> None:
 
 
 def due_for_retry(*, now: datetime, limit: int = 1000) -> list[int]:
-    """Pending rows whose next attempt is due, and rows stuck in sending after a lost worker (at-least-once)."""
-    Notification.objects.filter(state=NotificationState.SENDING, next_attempt_at__isnull=True,
-                                created_at__lt=now - SENDING_LEASE).update(state=NotificationState.PENDING)
+    """Pending rows whose next attempt is due, and rows stuck in sending after a lost worker (at-least-once).
+
+    A row is stuck when its claim, not its creation, is older than the lease. One lost on every attempt (a message
+    that kills the worker sending it) is failed after the last attempt instead of being handed out for ever."""
+    stuck = Notification.objects.filter(state=NotificationState.SENDING, claimed_at__lt=now - SENDING_LEASE)
+    stuck.filter(attempts__gte=MAX_ATTEMPTS).update(state=NotificationState.FAILED,
+                                                    last_error="lost while sending, on every attempt")
+    stuck.filter(attempts__lt=MAX_ATTEMPTS).update(state=NotificationState.PENDING)
     due = Notification.objects.filter(state=NotificationState.PENDING).exclude(channel="inbox").filter(
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=now - SENDING_LEASE))
     return list(due.values_list("pk", flat=True)[:limit])

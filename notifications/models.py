@@ -17,6 +17,7 @@ class ReminderState(models.TextChoices):
     SENT = "sent", _("Sent")
     SKIPPED = "skipped", _("Skipped (superseded)")
     CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
 
 
 class Reminder(models.Model):
@@ -29,7 +30,11 @@ class Reminder(models.Model):
     fire_at = models.DateTimeField(_("fires at"))
     state = models.CharField(_("state"), max_length=20, choices=ReminderState.choices, default=ReminderState.PLANNED)
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
+    # A row whose delivery raised goes back to planned until next_attempt_at, and is failed after the last attempt.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
 
@@ -107,6 +112,9 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # The sending lease counts from the claim, not from created_at: a row written long ago (a backlog, a broker
+    # outage) must not be handed out again while a worker is sending it.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

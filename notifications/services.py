@@ -128,6 +128,11 @@ def external_copy(address: str, *, key: str, event: str, subject: str, body: str
 def save_and_send(notifications: list[Notification]) -> None:
     """Write the rows (duplicates are ignored) and, once committed, hand the external ones to delivery tasks."""
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
+    send_saved(notifications)
+
+
+def send_saved(notifications: list[Notification]) -> None:
+    """Once committed, hand the external ones among these written rows to delivery tasks, in one task."""
     keys = [n.dedupe_key for n in notifications if n.channel != Channel.INBOX]
     if keys:
         from .tasks import send_notifications

@@ -4,25 +4,33 @@ claim_due() is one conditional UPDATE per batch, guarded by a per-sweep claim to
 `SKIP LOCKED` lets parallel sweeps take disjoint rows instead of waiting for each other. deliver() re-reads the
 claimed rows under a lock and writes every notification and the reminder's outcome in one transaction, so a
 worker killed half-way leaves either nothing or everything, and the re-delivered task finds the work done.
+Inside it each reminder has its own savepoint, so one bad row is retried on its own and never holds the batch.
 """
 
+import logging
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from opinions import rules
 from opinions.models import Case, RuleSet
 
 from . import schedule
+from .delivery import backoff
 from .directory import Directory
 from .messages import reminder_message
-from .models import Reminder, ReminderState
-from .services import NEEDS_REMINDERS, external_copy, messages_for, save_and_send
+from .models import Notification, Reminder, ReminderState
+from .services import NEEDS_REMINDERS, external_copy, messages_for, send_saved
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# A reminder whose delivery raised this many times is failed and shown in the admin (state "failed").
+MAX_ATTEMPTS = 5
 # A claimed batch whose delivery task never ran (broker down, worker lost) is handed out again after this.
 CLAIM_LEASE = timedelta(minutes=10)
 
@@ -42,7 +50,8 @@ def claim_due(*, now: datetime, limit: int = BATCH_SIZE) -> list[int]:
     kinds = open_case_kinds(now)
     if kinds == []:
         return []
-    due = Reminder.objects.filter(state=ReminderState.PLANNED, fire_at__lte=now)
+    due = Reminder.objects.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                                  state=ReminderState.PLANNED, fire_at__lte=now)
     if kinds is not None:
         due = due.filter(case__kind__in=kinds)
     token = uuid.uuid4()
@@ -67,6 +76,8 @@ def reclaim_stale(*, now: datetime) -> list[int]:
 
 @transaction.atomic
 def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
+    """Deliver a claimed batch, each reminder in its own savepoint: one that raises is rolled back alone and
+    retried with backoff (then failed, for an administrator to look at), and the rest of the batch goes out."""
     now = now or timezone.now()
     reminders = list(Reminder.objects.select_for_update(of=("self",)).filter(
         pk__in=reminder_ids, state=ReminderState.CLAIMED).select_related("case", "case__lead_body"))
@@ -84,27 +95,58 @@ def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
             state=ReminderState.CANCELLED).values_list("case_id", "due_date", "step"):
         also_due[(case_id, due_date)].add(step)
     directory = Directory.for_cases(cases.values())
-    outcomes, notifications, escalated = defaultdict(list), [], []
+    outcomes, failures, delivered = defaultdict(list), defaultdict(int), []
     for reminder in reminders:
-        case = reminder.case
-        if case.status not in NEEDS_REMINDERS or case.due_date != reminder.due_date:
-            outcomes[(ReminderState.CANCELLED, "case no longer needs it")].append(reminder.pk)
-        elif schedule.superseded(reminder.step, also_due[(case.pk, reminder.due_date)]):
-            outcomes[(ReminderState.SKIPPED, "superseded by a later step")].append(reminder.pk)
+        try:
+            with transaction.atomic():
+                outcome, notifications = _deliver_one(reminder, also_due[(reminder.case_id, reminder.due_date)],
+                                                      directory, now=now)
+        except Exception as exc:
+            logger.exception("delivering reminder %s raised", reminder.pk)
+            failures[_record_failure(reminder, exc, now=now)] += 1
         else:
-            notifications += build_reminder_messages(reminder, directory)
-            outcomes[(ReminderState.SENT, "")].append(reminder.pk)
-            if reminder.step == schedule.ESCALATION:
-                escalated.append(case)
-    save_and_send(notifications)
+            outcomes[outcome].append(reminder.pk)
+            delivered += notifications
+    send_saved(delivered)
     for (state, outcome), ids in outcomes.items():
         Reminder.objects.filter(pk__in=ids).update(state=state, finished_at=now, outcome=outcome)
-    if escalated:
+    return {**{state: len(ids) for (state, _o), ids in outcomes.items()}, **failures}
+
+
+def _deliver_one(reminder, due_steps: set[str], directory: Directory, *, now: datetime):
+    """Decide what becomes of one claimed reminder and write its messages: ((state, outcome), messages)."""
+    case = reminder.case
+    if case.status not in NEEDS_REMINDERS or case.due_date != reminder.due_date:
+        return (ReminderState.CANCELLED, "case no longer needs it"), []
+    if schedule.superseded(reminder.step, due_steps):
+        return (ReminderState.SKIPPED, "superseded by a later step"), []
+    notifications = build_reminder_messages(reminder, directory)
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
+    if reminder.step == schedule.ESCALATION:
         from opinions.services import case_mark_escalated
 
-        for case in escalated:
-            case_mark_escalated(case=case, on=timezone.localdate(now))
-    return {state: len(ids) for (state, _o), ids in outcomes.items()}
+        case_mark_escalated(case=case, on=timezone.localdate(now))
+    return (ReminderState.SENT, ""), notifications
+
+
+def _record_failure(reminder, exc: Exception, *, now: datetime) -> str:
+    """Back to planned with backoff, or failed after the last attempt. Returns "retry" or "failed"."""
+    attempts = reminder.attempts + 1
+    error = f"{type(exc).__name__}: {exc}"
+    row = Reminder.objects.filter(pk=reminder.pk)
+    if attempts >= MAX_ATTEMPTS:
+        row.update(state=ReminderState.FAILED, attempts=attempts, next_attempt_at=None, last_error=error,
+                   finished_at=now, outcome=error[:200])
+        return ReminderState.FAILED
+    row.update(state=ReminderState.PLANNED, attempts=attempts, next_attempt_at=now + backoff(attempts),
+               last_error=error)
+    return "retry"
+
+
+def retry_failed(reminder_ids) -> int:
+    """Admin: give failed reminders a fresh set of attempts; the next sweep claims them (in the sending window)."""
+    return Reminder.objects.filter(pk__in=reminder_ids, state=ReminderState.FAILED).update(
+        state=ReminderState.PLANNED, attempts=0, next_attempt_at=None, finished_at=None, outcome="")
 
 
 def build_reminder_messages(reminder, directory: Directory) -> list:

@@ -38,8 +38,9 @@ def _hand_out(take_batch, *, now) -> int:
 
 
 @shared_task(acks_late=True)
-def deliver_reminders(reminder_ids: list[int]) -> dict[str, int]:
-    return reminder_sweep.deliver(reminder_ids)
+def deliver_reminders(reminder_ids: list[int], at: str | None = None) -> dict[str, int]:
+    """`at` (ISO time) replays a delivery at a given moment, as for the sweep."""
+    return reminder_sweep.deliver(reminder_ids, now=datetime.fromisoformat(at) if at else None)
 
 
 @shared_task(acks_late=True)

@@ -26,14 +26,15 @@ def worker_env(**extra) -> dict:
             **extra}
 
 
-def start_worker(name: str, **env) -> subprocess.Popen:
-    """One solo-pool worker process (so SIGKILL really kills the process doing the work), ready when returned."""
+def start_worker(name: str, *, app_module: str = "npc_tracker", **env) -> subprocess.Popen:
+    """One solo-pool worker process (so SIGKILL really kills the process doing the work), ready when returned.
+    `app_module` may name a test module that wraps the project's app (see fault_worker.py)."""
     from npc_tracker.celery import app
 
     if "REDIS_URL" not in env:
         app.control.purge()  # messages left by an earlier, aborted run must not reach this test's worker
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "npc_tracker", "worker", "--pool=solo", "--loglevel=WARNING",
+        [sys.executable, "-m", "celery", "-A", app_module, "worker", "--pool=solo", "--loglevel=WARNING",
          "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
         cwd=ROOT, env=worker_env(**env),
     )

@@ -139,3 +139,60 @@ def test_sent_reminders_show_on_the_case_page_and_timeline_with_their_recipients
     assert 'data-testid="reminders"' in html
     assert html.count('class="reminder-sent"') == 1
     assert html.count('class="reminder-planned"') == 1  # the 通报 rung still to come
+
+
+@pytest.fixture
+def broken_reminder(received_case, world):
+    """A reminder of another case whose delivery raises (its step cannot be read), due with the good ones."""
+    case = Case.objects.create(kind="plan_execution", title="坏数据", lead_body=world.gov, status="in_progress",
+                               due_date=date(2020, 12, 7), supervising_committee=world.caijing)
+    return Reminder.objects.create(case=case, step="before:x", due_date=date(2020, 12, 7),
+                                   fire_at=MONDAY_MORNING - timedelta(hours=1))
+
+
+def test_one_reminder_that_raises_is_retried_alone_and_the_rest_of_its_batch_goes_out(broken_reminder, world):
+    ids = sweep.claim_due(now=MONDAY_MORNING)
+    assert broken_reminder.pk in ids
+    assert len(ids) == 3
+    assert sweep.deliver(ids, now=MONDAY_MORNING) == {ReminderState.SENT: 2, "retry": 1}
+    assert sorted(inbox(world.liaison)) == ["reminder_escalation", "reminder_overdue"]
+    broken = Reminder.objects.get(pk=broken_reminder.pk)
+    assert broken.state == ReminderState.PLANNED
+    assert broken.attempts == 1
+    assert broken.next_attempt_at == MONDAY_MORNING + timedelta(seconds=30)
+    assert broken.last_error.startswith("ValueError")
+    assert not Notification.objects.filter(reminder=broken).exists()  # its savepoint was rolled back
+    assert sweep.reclaim_stale(now=MONDAY_MORNING + timedelta(minutes=11)) == []  # no batch handed out for ever
+
+
+def test_a_failing_reminder_backs_off_then_is_failed_after_the_last_attempt(broken_reminder):
+    now = MONDAY_MORNING
+    for attempt in range(1, sweep.MAX_ATTEMPTS + 1):
+        ids = sweep.claim_due(now=now)
+        assert broken_reminder.pk in ids
+        sweep.deliver(ids, now=now)
+        broken = Reminder.objects.get(pk=broken_reminder.pk)
+        assert broken.attempts == attempt
+        if attempt < sweep.MAX_ATTEMPTS:
+            assert sweep.claim_due(now=broken.next_attempt_at - timedelta(seconds=1)) == []  # still backing off
+            now = broken.next_attempt_at
+    assert broken.state == ReminderState.FAILED
+    assert broken.finished_at == now
+    assert broken.outcome.startswith("ValueError")
+    assert sweep.claim_due(now=now + timedelta(hours=1)) == []
+
+
+def test_an_administrator_sees_failed_reminders_and_retries_them(broken_reminder, admin_client):
+    from django.urls import reverse
+
+    Reminder.objects.filter(pk=broken_reminder.pk).update(state=ReminderState.FAILED, attempts=sweep.MAX_ATTEMPTS,
+                                                          last_error="ValueError: bad step")
+    changelist = reverse("admin:notifications_reminder_changelist")
+    page = admin_client.get(changelist, {"state__exact": "failed"}).content.decode()
+    assert "ValueError: bad step" in page
+    response = admin_client.post(changelist, {"action": "retry", "_selected_action": [broken_reminder.pk]},
+                                 follow=True)
+    assert "1 条提醒将在下一次扫描时发送" in response.content.decode()
+    broken = Reminder.objects.get(pk=broken_reminder.pk)
+    assert (broken.state, broken.attempts, broken.next_attempt_at) == (ReminderState.PLANNED, 0, None)
+    assert broken.pk in sweep.claim_due(now=MONDAY_MORNING)
