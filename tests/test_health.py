@@ -16,7 +16,9 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture
-def at_now():
+def at_now(db):
+    # Real workers of the integration tests beat into the same test database; start from none.
+    Heartbeat.objects.all().delete()
     with time_machine.travel(NOW, tick=False):
         yield
 
