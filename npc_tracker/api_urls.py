@@ -1,5 +1,6 @@
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from notifications.api import InboxViewSet
@@ -18,6 +19,10 @@ router.register("dashboard", opinions.DashboardViewSet, basename="dashboard")
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The split view serves Swagger UI's start-up script as a file (?script=), so the page needs no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # ReDoc writes its styles as <style> elements at run time and searches in a worker made from a blob: only this
+    # page, which shows nothing but the schema, allows those.
+    path("redoc/", csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(
+        SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
 ]

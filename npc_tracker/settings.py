@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "npc_tracker",
     "agencies",
     "opinions",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Admin edits are attributed to the signed-in user; services set the actor explicitly.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "npc_tracker.security.no_store_when_private",
+    # Last, as django-axes requires: it turns a lockout raised during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "npc_tracker.urls"
@@ -118,6 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks every authentication (the login page, /admin/login/) before the password is tried.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -247,3 +255,57 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Login throttling (django-axes) --------------------------------------------------------------------------------
+# Failures are rows in the database, so every web worker sees the same count and the same lock. A user name is
+# locked after LOGIN_FAILURE_LIMIT failures whatever the address, and an address whatever the user names it tries
+# (password spraying); the lock lifts after LOGIN_LOCKOUT_MINUTES, or at once when an administrator deletes the
+# attempt in the admin (访问尝试) or runs `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "npc_tracker.security.locked_out"
+# Behind a reverse proxy every request comes from the proxy's address: name the header it sets to the client's
+# address (e.g. HTTP_X_REAL_IP), or one person's typos would lock everyone out.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+AXES_CLIENT_IP_CALLABLE = "npc_tracker.security.client_ip"
+
+# --- Cache -----------------------------------------------------------------------------------------------------------
+# The API throttles count in the cache: with REDIS_URL (several gunicorn workers) it is Redis, shared by all of
+# them; the embedded default is one process, whose memory is enough. The prefix keeps its keys apart from Celery's.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "npc-cache"}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
+# --- Security headers ------------------------------------------------------------------------------------------------
+# No inline script anywhere: a script injected into a page cannot run. Inline style *attributes* are allowed (bar
+# widths computed on the server; ECharts' and Swagger UI's elements) — they cannot run code or read the page —
+# but style *elements* come only from our own files (the ReDoc page alone widens this, see api_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# HTTPS, when a proxy in front terminates it: SECURE_PROXY_SSL_HEADER names the header it sets (e.g.
+# HTTP_X_FORWARDED_PROTO, meaning X-Forwarded-Proto: https); never set it without such a proxy.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=False)
+# /healthz is asked over plain HTTP by the container's own health check.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -99,3 +99,17 @@ def seeded(transactional_db):
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would dominate the suite; hashing strength is Django's concern, not ours.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_keys_of_this_run():
+    """With REDIS_URL the cache is Redis, which outlives the run: the API throttle counts of an earlier run (same
+    user ids, same address) must not carry into this one."""
+    import uuid
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    with override_settings(CACHES={**settings.CACHES, "default": default}):
+        yield

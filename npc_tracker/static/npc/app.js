@@ -30,6 +30,11 @@
     showDefault();
   }
 
+  // The language switch: choosing is enough (the button is for pages without JavaScript).
+  document.addEventListener("change", function (event) {
+    if (event.target.hasAttribute("data-submit-on-change")) { event.target.form.submit(); }
+  });
+
   // Buttons that need a second thought.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
