@@ -47,3 +47,22 @@ def test_the_language_switch_works_without_an_inline_handler(open_session, world
         page.select_option("#language", "en")
     assert page.locator("nav a[href='/cases/']").inner_text() == "Cases"
     assert seen["violations"] == []
+
+
+def test_the_admin_runs_under_the_policy(open_session, world, live_server):
+    from django.contrib.auth import get_user_model
+
+    from tests.browser.conftest import PASSWORD
+
+    get_user_model().objects.create_superuser("root", password=PASSWORD)
+    admin = open_session("root")
+    page = admin.page
+    seen = watch(page, live_server.url)
+    page.goto("/admin/")
+    page.goto("/admin/auth/user/")
+    page.goto(f"/admin/auth/user/{world.liaison.pk}/change/")
+    page.click("#id_last_login_0 ~ .datetimeshortcuts a")  # "today": the admin's calendar widget script runs
+    assert page.input_value("#id_last_login_0")
+    page.goto("/admin/agencies/membership/add/")
+    page.goto("/admin/axes/accessattempt/")
+    assert seen == {"violations": [], "foreign": [], "errors": []}
