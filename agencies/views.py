@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from npc_tracker.submissions import once_per_submission
 from opinions.errors import DomainError
 
 from . import tokens
@@ -21,6 +22,7 @@ class TokenForm(forms.Form):
 
 
 @login_required
+@once_per_submission
 def token_list(request):
     form = TokenForm(request.POST or None)
     new_key = None
@@ -38,6 +40,7 @@ def token_list(request):
 
 @login_required
 @require_POST
+@once_per_submission
 def token_revoke(request, token_key):
     if not tokens.token_revoke(user=request.user, token_key=token_key):
         raise Http404

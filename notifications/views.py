@@ -1,11 +1,15 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from npc_tracker.forms import IdsField, refuse
+from npc_tracker.submissions import once_per_submission
 from opinions.errors import DomainError
 
 from . import channels, services
@@ -20,16 +24,29 @@ def inbox(request):
     return render(request, "notifications/inbox.html", {"page": page})
 
 
+class MarkReadForm(forms.Form):
+    id = IdsField(label=gettext_lazy("Notification"), queryset=Notification.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id"].queryset = Notification.objects.filter(recipient=user, channel=Channel.INBOX)
+
+
 @login_required
 @require_POST
+@once_per_submission
 def mark_read(request):
-    ids = request.POST.getlist("id") or None
+    form = MarkReadForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return refuse(request, form)
+    ids = [n.pk for n in form.cleaned_data["id"]] if "id" in request.POST else None  # none named: all of them
     marked = services.inbox_mark_read(user=request.user, notification_ids=ids)
     messages.success(request, _("%(n)d notifications marked as read.") % {"n": marked})
     return redirect("notifications:inbox")
 
 
 @login_required
+@once_per_submission
 def channel_list(request):
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -58,6 +75,7 @@ CHANNEL_ACTIONS = {
 
 @login_required
 @require_POST
+@once_per_submission
 def channel_action(request, pk, action):
     if action not in CHANNEL_ACTIONS:
         raise Http404

@@ -22,6 +22,19 @@ class WholeNumberFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField  # a year of 0.5 or 0 is a mistake to point out, not a database error
 
 
+class YesNoField(forms.NullBooleanField):
+    """Yes, no or either; anything else is a mistake to point out (Django's own field takes it as "either")."""
+
+    def to_python(self, value):
+        if value not in (None, "", True, False, "true", "false", "True", "False", "1", "0"):
+            raise forms.ValidationError(_("Choose yes or no."), code="invalid")
+        return super().to_python(value)
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
+
+
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=choices.CASE_STATUS_CHOICES)
@@ -34,8 +47,8 @@ class CaseFilterSet(django_filters.FilterSet):
                                                              queryset=Committee.objects.all())
     meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())
     year = WholeNumberFilter(label=_("Year"), method="filter_year", min_value=1949, max_value=2999)
-    due_within = django_filters.NumberFilter(label=_("Due within (days)"), method="filter_due_within", min_value=0,
-                                             max_value=3660)
+    due_within = WholeNumberFilter(label=_("Due within (days)"), method="filter_due_within", min_value=0,
+                                   max_value=3660)
     due_after = django_filters.DateFilter(label=_("Due on or after"), field_name="due_date", lookup_expr="gte",
                                           widget=forms.DateInput(attrs={"type": "date"}))
     due_before = django_filters.DateFilter(label=_("Due on or before"), field_name="due_date", lookup_expr="lte",
@@ -48,10 +61,10 @@ class CaseFilterSet(django_filters.FilterSet):
         ("red", _("Red: overdue")), ("amber", _("Amber: due soon")), ("green", _("Green: on schedule"))])
     timeliness = django_filters.ChoiceFilter(label=_("Timeliness"), method="filter_timeliness", choices=[
         ("on_time", _("Reported on time")), ("late", _("Late (reported late or overdue now)"))])
-    rehandled = django_filters.BooleanFilter(
+    rehandled = YesNoFilter(
         label=_("Re-handled after 不满意"), method="filter_rehandled",
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
-    overdue = django_filters.BooleanFilter(
+    overdue = YesNoFilter(
         label=_("Overdue"), method="filter_overdue",
         widget=forms.Select(choices=[("", _("All")), ("true", _("Overdue only")), ("false", _("Not overdue"))]),
     )
@@ -88,7 +101,7 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_due_within(self, queryset, name, days):
         """Still owed by the body and due between today and today + N days (overdue cases have their own filter)."""
-        return queryset.filter(due_within_q(today(), int(days)))
+        return queryset.filter(due_within_q(today(), days))
 
     def filter_date_range(self, queryset, name, day):
         field, _sep, end = name.rpartition("_")

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Body, Committee
+from npc_tracker.forms import IdsField
 
 from . import choices
 from .models import Case, Meeting
@@ -52,7 +53,7 @@ class CaseForm(forms.Form):
     reporter_name = forms.CharField(label=_("Reporter"), max_length=50, required=False)
     reporter_position = forms.CharField(label=_("Reporter's position"), max_length=100, required=False)
     lead_body = forms.ModelChoiceField(label=_("Lead body"), queryset=Body.objects.all())
-    co_bodies = forms.ModelMultipleChoiceField(
+    co_bodies = IdsField(
         label=_("Co-handling bodies"), queryset=Body.objects.all(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."))
@@ -99,6 +100,12 @@ class ItemForm(forms.Form):
 
 
 class BaseItemFormSet(forms.BaseFormSet):
+    def clean(self):
+        # Django takes a negative count of rows as none at all, which would silently remove every item.
+        counts = self.management_form.cleaned_data
+        if counts.get("TOTAL_FORMS", 0) < 0 or counts.get("INITIAL_FORMS", 0) < 0:
+            raise forms.ValidationError(_("The item rows were sent malformed: reload the page and try again."))
+
     def items_in_order(self) -> list[dict]:
         """The filled-in rows in the order the user chose, without the ones marked for removal."""
         # A row left without an order number keeps its place on the page (Django would move it to the end).

@@ -18,6 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from npc_tracker.submissions import once_per_submission
+
 from .. import forms as f
 from .. import selectors, services
 from ..choices import ExtensionDecision, ReportKind
@@ -187,6 +189,7 @@ def case_url(case, target) -> str:
 
 @login_required
 @require_POST
+@once_per_submission
 def case_action(request, pk, action):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     spec = CASE_ACTIONS_BY_SLUG.get(action)
@@ -199,6 +202,7 @@ def case_action(request, pk, action):
 
 @login_required
 @require_POST
+@once_per_submission
 def item_action(request, pk, item_pk, action):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     item = get_object_or_404(CaseItem.objects.select_related("case"), pk=item_pk, case=case)

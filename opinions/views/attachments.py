@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from npc_tracker.submissions import once_per_submission
+
 from .. import selectors
 from ..attachments import attachment_add, file_response
 from ..errors import DomainError
@@ -30,6 +32,7 @@ class AttachmentUploadForm(forms.Form):
 
 @login_required
 @require_POST
+@once_per_submission
 def attachment_upload(request, pk):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     # Errors go back to the top of the page, where messages are shown; a success goes to where the file now is.

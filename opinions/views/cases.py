@@ -1,5 +1,6 @@
 
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,11 +9,13 @@ from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from agencies.selectors import user_scope
 from notifications.selectors import case_reminder_log
+from npc_tracker.forms import IdsField, refuse
+from npc_tracker.submissions import once_per_submission
 
 from .. import exports, rules, selectors, services
 from ..choices import CASE_STATUS_LABELS
@@ -69,7 +72,7 @@ def case_list(request):
         "can_create": can_create_cases(request.user),
         "status_has_drafts": any(case.status == CaseStatus.DRAFT for case in page),
         "user_is_liaison": bool(user_scope(request.user).liaison_body_ids),
-    })
+    }, status=200 if filterset.is_valid() else 400)
 
 
 def _share_choices(form) -> None:
@@ -107,13 +110,25 @@ def case_export_xlsx(request):
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+class BulkIssueForm(forms.Form):
+    case = IdsField(label=gettext_lazy("Cases"), queryset=Case.objects.none(), required=False)
+    back = forms.CharField(required=False)  # the list's query string, to return to the same filters
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = selectors.cases_visible_to(user)
+
+
 @login_required
 @require_POST
+@once_per_submission
 def case_bulk_issue(request):
     """Issue several drafts at once: each on its own, so one refusal does not hold back the others."""
-    ids = [int(pk) for pk in request.POST.getlist("case") if pk.isdigit()]
-    drafts = selectors.cases_visible_to(request.user).filter(pk__in=ids)
-    if not ids:
+    form = BulkIssueForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return refuse(request, form)
+    drafts = form.cleaned_data["case"]
+    if not drafts:
         messages.error(request, _("Tick the drafts to issue first."))
     issued, refused = [], []
     for case in drafts:
@@ -128,7 +143,7 @@ def case_bulk_issue(request):
                          % {"n": len(issued)})
     for reason in refused:
         messages.error(request, _("Not issued: %(reason)s") % {"reason": reason})
-    return redirect(f"{reverse('opinions:case_list')}?{request.POST.get('back', '')}")
+    return redirect(f"{reverse('opinions:case_list')}?{form.cleaned_data['back']}")
 
 
 @login_required

@@ -2,11 +2,16 @@
 
 import json
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from npc_tracker.forms import refuse
+from npc_tracker.submissions import once_per_submission
 
 from .. import rules, selectors, services
 from ..choices import CaseKind
@@ -17,9 +22,13 @@ from ..permissions import available_actions, can_create_cases
 from ..workflow import Action
 
 
-def _initial_from_heard_report(request) -> dict:
+class FromReportForm(forms.Form):
+    report = forms.ModelChoiceField(label=gettext_lazy("Report heard"), required=False,
+                                    queryset=HeardReport.objects.select_related("meeting"))
+
+
+def _initial_from_heard_report(report: HeardReport | None) -> dict:
     """"Create a case from this report": the meeting's record fills in what staff would otherwise retype."""
-    report = HeardReport.objects.select_related("meeting").filter(pk=request.GET.get("report") or 0).first()
     if report is None:
         return {}
     return {"meeting": report.meeting, "source_report_title": report.title, "reporter_name": report.reporter_name,
@@ -45,6 +54,7 @@ def _save_draft(request, form, formset, case=None):
 
 
 @login_required
+@once_per_submission
 def case_create(request):
     if not can_create_cases(request.user):
         raise PermissionDenied
@@ -56,10 +66,15 @@ def case_create(request):
                 messages.success(request, _("Draft saved. Check it, then issue it to the body."))
                 return redirect("opinions:case_detail", case.pk)
         return _render(request, form, formset, status=400)
-    return _render(request, CaseForm(initial=_initial_from_heard_report(request)), ItemFormSet(prefix="items"))
+    source = FromReportForm(request.GET)
+    if not source.is_valid():
+        return refuse(request, source)
+    return _render(request, CaseForm(initial=_initial_from_heard_report(source.cleaned_data["report"])),
+                   ItemFormSet(prefix="items"))
 
 
 @login_required
+@once_per_submission
 def case_edit(request, pk):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     if Action.EDIT_DRAFT not in available_actions(request.user, case):

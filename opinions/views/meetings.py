@@ -9,6 +9,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from npc_tracker.submissions import once_per_submission
+
 from .. import meetings, selectors
 from ..errors import InvalidInput
 from ..meeting_forms import HeardReportForm, MeetingForm
@@ -56,6 +58,7 @@ def _meeting_form(request, form: MeetingForm, save, *, meeting=None):
 
 
 @login_required
+@once_per_submission
 def meeting_create(request):
     _require_staff(request.user)
     return _meeting_form(request, MeetingForm(request.POST or None),
@@ -63,6 +66,7 @@ def meeting_create(request):
 
 
 @login_required
+@once_per_submission
 def meeting_edit(request, pk):
     _require_staff(request.user)
     meeting = get_object_or_404(Meeting, pk=pk)
@@ -73,6 +77,7 @@ def meeting_edit(request, pk):
 
 
 @login_required
+@once_per_submission
 def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
     can_register = can_create_cases(request.user)

@@ -35,9 +35,31 @@
     if (event.target.hasAttribute("data-submit-on-change")) { event.target.form.submit(); }
   });
 
-  // Buttons that need a second thought.
+  // Buttons that need a second thought; then a form that posts is sent once: a second click while the first is
+  // on its way does nothing (the server also refuses to act twice on one form, see npc_tracker/submissions.py).
   document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) { event.preventDefault(); }
+    var form = event.target;
+    var message = form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); return; }
+    if ((form.getAttribute("method") || "").toLowerCase() !== "post") { return; }
+    if (form.hasAttribute("data-submitted")) { event.preventDefault(); return; }
+    form.setAttribute("data-submitted", "");
+    // Disabled only after this event: a disabled button would not send its own name and value.
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
+  });
+
+  // Back to a page from the browser's cache: its forms may be sent again (with the same token, so not acted on).
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-submitted]").forEach(function (form) {
+      form.removeAttribute("data-submitted");
+      form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+        button.disabled = false;
+      });
+    });
   });
 })();
