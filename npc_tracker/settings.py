@@ -265,6 +265,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its start-up banner would print on every manage.py command
 AXES_LOCKOUT_CALLABLE = "npc_tracker.security.locked_out"
 # Behind a reverse proxy every request comes from the proxy's address: name the header it sets to the client's
 # address (e.g. HTTP_X_REAL_IP), or one person's typos would lock everyone out.
