@@ -56,6 +56,8 @@ def site(world, received_case, make_case, settings, tmp_path):
     case = received_case
     item = case.items.first()
     services.report_submit(case=case, actor=world.liaison, kind="interim", title="阶段报告", text="进展")
+    revised = services.report_submit(case=case, actor=world.liaison, kind="interim", title="阶段报告（二）",
+                                     text="进展，续")
     attachment = attachment_add(case=case, actor=world.liaison, file=SimpleUploadedFile("证据.pdf", PDF))
     draft = make_case(title="草稿", items=[{"heading": "一、审计问题", "text": "正文", "kind": "audit_problem",
                                             "amount": Decimal("100.00")}])
@@ -73,7 +75,7 @@ def site(world, received_case, make_case, settings, tmp_path):
 
     s = Site()
     s.case, s.item, s.draft, s.meeting, s.attachment = case, item, draft, meeting, attachment
-    s.endpoints, s.tokens = endpoints, tokens
+    s.endpoints, s.tokens, s.revised_report = endpoints, tokens, revised
     return s
 
 
@@ -97,6 +99,7 @@ ROUTE_ARGS = {
     "opinions:case_action": lambda s, u: {"pk": s.case.pk, "action": "submit-interim-report"},
     "opinions:item_action": lambda s, u: {"pk": s.case.pk, "item_pk": s.item.pk, "action": "report-progress"},
     "opinions:attachment_upload": lambda s, u: {"pk": s.case.pk},
+    "opinions:report_compare": lambda s, u: {"pk": s.case.pk, "report_pk": s.revised_report.pk},
     "opinions:attachment_download": lambda s, u: {"attachment_pk": s.attachment.pk},
     "opinions:dashboard": lambda s, u: {},
     "opinions:dashboard_print": lambda s, u: {},
