@@ -199,6 +199,9 @@ WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
 # Attachments: size cap per file (bytes).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The dashboard's figures are kept this many seconds per scope and filters (0: computed on every view); the page
+# says when they were computed.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 
 REST_FRAMEWORK = {
     # The browser's session for the pages' own calls; per-user tokens (knox: hashed, revocable, expiring) for

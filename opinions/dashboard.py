@@ -5,17 +5,23 @@ results. "Overdue", "on time", "late" and the colours are the selectors' conditi
 ones the case list filters by, so every figure links to exactly the cases behind it.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Avg, Count, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agencies.models import Membership, MembershipRole
+from agencies.selectors import user_scope
 from notifications import schedule
 from notifications.models import Reminder, ReminderState
 from notifications.selectors import step_label
@@ -279,3 +285,26 @@ def build(cases: QuerySet[Case], today: date, soon: DueSoon, league_sort: str = 
         by_committee=breakdown(cases, today, "committee"), by_kind=breakdown(cases, today, "kind"),
         by_year=breakdown(cases, today, "year"), trend=monthly_trend(cases, today),
         overdue_board=overdue_board(cases, today))
+
+
+def build_cached(user, cases: QuerySet[Case], today: date, soon: DueSoon, league_sort: str = "overdue", *,
+                 filters: str) -> tuple[Dashboard, datetime]:
+    """build(), kept DASHBOARD_CACHE_SECONDS for everyone who sees the same cases through the same filters (all
+    of leadership share one copy; a body's liaisons another): the page reads about fifteen aggregates, so many
+    people watching it cost little. Returns the board and when it was computed — a figure is at most that old.
+
+    The key is the user's scope (what cases_visible_to filters by) and not the user, and holds everything else
+    the figures depend on: the page's filters, today, the amber settings, the sort and the language of labels."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return build(cases, today, soon, league_sort), timezone.now()
+    scope = user_scope(user)
+    seen = "all" if scope.sees_all_cases else ",".join(map(str, sorted(scope.liaison_body_ids)))
+    parts = (seen, filters, today.isoformat(), sorted(soon.by_kind.items()), soon.default, league_sort,
+             get_language())
+    key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        cached = (build(cases, today, soon, league_sort), timezone.now())
+        cache.set(key, cached, seconds)
+    return cached

@@ -8,6 +8,12 @@ from django.contrib.auth import get_user_model
 from agencies.models import Body, BodyKind, Committee, CommitteeKind, Membership, MembershipRole
 
 
+@pytest.fixture(autouse=True)
+def _dashboard_computed_on_every_view(settings):
+    """Tests change cases and read the figures again at once; the cache's own tests switch it on."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def world(db):
     """Two bodies, two committees plus the office, and one person per role."""

@@ -122,14 +122,16 @@ def dashboard_page(request, mode: str = "page"):
     if not filterset.is_valid():
         return render(request, MODES[mode], context, status=400)
     try:
-        board = dashboard.build(filterset.qs, selectors.today(), selectors.due_soon(), league_sort)
+        board, computed_at = dashboard.build_cached(request.user, filterset.qs, selectors.today(),
+                                                    selectors.due_soon(), league_sort, filters=filters.urlencode())
     except InvalidInput as exc:
         filterset.form.add_error(None, exc.message)
         return render(request, MODES[mode], context, status=400)
     link = Links(filters)
     links = _figure_links(link, board.today)
     _row_links(board, link)
-    context.update(board=board, links=links, charts=_chart_data(board, links), league_columns=LEAGUE_COLUMNS,
+    context.update(board=board, computed_at=computed_at, links=links, charts=_chart_data(board, links),
+                   league_columns=LEAGUE_COLUMNS,
                    filter_summary=_summary(filterset.form),
                    breakdowns=[(_("By supervising committee"), board.by_committee), (_("By kind"), board.by_kind),
                                (_("By year (of the meeting)"), board.by_year)])
