@@ -1,5 +1,6 @@
 """Every non-trivial read (design.md rule 6: visibility is a queryset, so a hidden case is a 404, never a leak)."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.selectors import user_scope
+from notifications.models import ReminderState
 from notifications.selectors import case_reminder_log
 
 from . import textdiff
@@ -151,7 +153,27 @@ class TimelineEntry:
 HIDDEN_TIMELINE_FIELDS = {"due_basis", "created_at", "created_by", "id", "case"}
 
 
-def _display(record, field_name: str) -> str:
+class _Labels:
+    """What a timeline shows for related objects, each read once per timeline: a changed foreign key or a
+    many-to-many value would otherwise cost a query per history row."""
+
+    def __init__(self):
+        self.objects: dict[tuple[type, object], str] = {}  # (model, pk or tuple of pks) -> label
+
+    def of(self, model, pk) -> str:
+        if (model, pk) not in self.objects:
+            related = model._default_manager.filter(pk=pk).first()
+            self.objects[model, pk] = str(related) if related else str(pk)
+        return self.objects[model, pk]
+
+    def many(self, model, pks: tuple) -> str:
+        """Several objects, in the model's order."""
+        if (model, pks) not in self.objects:
+            self.objects[model, pks] = ", ".join(str(obj) for obj in model._default_manager.filter(pk__in=pks))
+        return self.objects[model, pks]
+
+
+def _display(record, field_name: str, labels: _Labels) -> str:
     model_field = record.instance._meta.get_field(field_name)
     value = getattr(record, field_name if not model_field.is_relation else f"{field_name}_id", None)
     if value in (None, ""):
@@ -159,8 +181,7 @@ def _display(record, field_name: str) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
-        related = model_field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related else str(value)
+        return labels.of(model_field.related_model, value)
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, datetime):  # shown in Asia/Shanghai, to the minute, like every time on the page
@@ -169,38 +190,50 @@ def _display(record, field_name: str) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def _field_changes(previous, record) -> list[Change]:
+def _m2m_values(records: list, m2m_fields: list) -> dict[tuple[str, int], tuple]:
+    """Every history row's many-to-many values (a case's co-handling bodies) as sorted ids: one query per field
+    for all the rows, where simple-history's diff_against makes two per pair of rows."""
+    values = {}
+    for model_field in m2m_fields:
+        through = getattr(records[0], model_field.name).model
+        target = model_field.m2m_reverse_field_name()
+        found = defaultdict(list)
+        for history_id, pk in (through.objects.filter(history__in=[r.history_id for r in records])
+                               .order_by(target).values_list("history_id", f"{target}_id")):
+            found[history_id].append(pk)
+        for record in records:
+            values[model_field.name, record.history_id] = tuple(found[record.history_id])
+    return values
+
+
+def _field_changes(previous, record, labels: _Labels, m2m: dict) -> list[Change]:
     """Field-level changes between two history rows, readable (choices and related objects by name).
 
     simple-history's diff_against skips non-editable fields, which are exactly the lifecycle fields (status, due
-    date) that only services change, so concrete fields are compared here and diff_against is used for m2m only.
+    date) that only services change, so concrete fields are compared here, and many-to-many fields from `m2m`.
     """
     changes = []
     for model_field in previous.tracked_fields:
         if model_field.name in HIDDEN_TIMELINE_FIELDS:
             continue
         if getattr(previous, model_field.attname) != getattr(record, model_field.attname):
-            changes.append(Change(str(model_field.verbose_name), _display(previous, model_field.name),
-                                  _display(record, model_field.name)))
-    m2m_names = [f.name for f in record.instance._meta.many_to_many]
-    if m2m_names:
-        for change in record.diff_against(previous, included_fields=m2m_names).changes:
-            model_field = record.instance._meta.get_field(change.field)
-            target = model_field.m2m_reverse_field_name()
-
-            def names(rows, model_field=model_field, target=target):
-                ids = [row[target] for row in rows]
-                return ", ".join(str(obj) for obj in model_field.related_model.objects.filter(pk__in=ids)) or "—"
-
-            changes.append(Change(str(model_field.verbose_name), names(change.old), names(change.new)))
+            changes.append(Change(str(model_field.verbose_name), _display(previous, model_field.name, labels),
+                                  _display(record, model_field.name, labels)))
+    for model_field in record.instance._meta.many_to_many:
+        old, new = m2m[model_field.name, previous.history_id], m2m[model_field.name, record.history_id]
+        if old != new:
+            changes.append(Change(str(model_field.verbose_name), labels.many(model_field.related_model, old) or "—",
+                                  labels.many(model_field.related_model, new) or "—"))
     return changes
 
 
-def _entries_for(history_qs, subject_of) -> list[TimelineEntry]:
+def _entries_for(history_qs, subject_of, labels: _Labels) -> list[TimelineEntry]:
     entries = []
     previous_by_object = {}
     # Insertion order, not history_date: an event recorded later may be dated earlier (paper records, `at`).
-    for record in history_qs.order_by("history_id").select_related("history_user"):
+    records = list(history_qs.order_by("history_id").select_related("history_user"))
+    m2m = _m2m_values(records, history_qs.model.instance_type._meta.many_to_many) if records else {}
+    for record in records:
         previous = previous_by_object.get(record.id)
         previous_by_object[record.id] = record
         entries.append(TimelineEntry(
@@ -208,7 +241,7 @@ def _entries_for(history_qs, subject_of) -> list[TimelineEntry]:
             who=_user_label(record.history_user),
             subject=subject_of(record),
             reason=record.history_change_reason or "",
-            changes=_field_changes(previous, record) if previous is not None else [],
+            changes=_field_changes(previous, record, labels, m2m) if previous is not None else [],
         ))
     return entries
 
@@ -219,17 +252,23 @@ def _user_label(user) -> str:
     return user.get_full_name() or user.username
 
 
-def case_timeline(case: Case) -> list[TimelineEntry]:
-    """Who did what, when and why, field by field, across the case and everything attached to it."""
-    entries = _entries_for(Case.history.filter(id=case.pk), lambda r: str(Case._meta.verbose_name))
-    entries += _entries_for(CaseItem.history.filter(case_id=case.pk), lambda r: f"#{r.number} {r.heading[:40]}")
-    entries += _entries_for(Report.history.filter(case_id=case.pk), lambda r: r.title[:60])
+def case_timeline(case: Case, reminders: list | None = None) -> list[TimelineEntry]:
+    """Who did what, when and why, field by field, across the case and everything attached to it. `reminders`:
+    the case's reminder log when the caller has read it already (the case page shows it too)."""
+    labels = _Labels()
+    entries = _entries_for(Case.history.filter(id=case.pk), lambda r: str(Case._meta.verbose_name), labels)
+    entries += _entries_for(CaseItem.history.filter(case_id=case.pk), lambda r: f"#{r.number} {r.heading[:40]}",
+                            labels)
+    entries += _entries_for(Report.history.filter(case_id=case.pk), lambda r: r.title[:60], labels)
     entries += _entries_for(Extension.history.filter(case_id=case.pk),
-                            lambda r: f"{Extension._meta.verbose_name} → {r.requested_date}")
-    entries += _entries_for(Evaluation.history.filter(case_id=case.pk), lambda r: str(Evaluation._meta.verbose_name))
+                            lambda r: f"{Extension._meta.verbose_name} → {r.requested_date}", labels)
+    entries += _entries_for(Evaluation.history.filter(case_id=case.pk), lambda r: str(Evaluation._meta.verbose_name),
+                            labels)
+    if reminders is None:
+        reminders = case_reminder_log(case, include_planned=False)
     entries += [TimelineEntry(when=sent.when, who=_user_label(None), subject=_("Reminder sent: %s") % sent.label,
                               reason=_("To: %s") % "、".join(sent.recipients) if sent.recipients else "")
-                for sent in case_reminder_log(case, include_planned=False)]
+                for sent in reminders if sent.state == ReminderState.SENT]
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 

@@ -164,6 +164,7 @@ def render_case(request, case, *, bound=None, status=200):
         item.offered = item_actions_for(request.user, item, case, bound=bound)
         item.files = [a for a in attachments if a.item_id == item.pk]
     reports = selectors.reports_with_changes(case)
+    reminders = case_reminder_log(case)
     for report in reports:
         report.files = [a for a in attachments if a.report_id == report.pk]
     return render(request, "opinions/case_detail.html", {
@@ -173,8 +174,8 @@ def render_case(request, case, *, bound=None, status=200):
         "case_files": [a for a in attachments if a.item_id is None and a.report_id is None],
         "extensions": case.extensions.select_related("requested_by", "decided_by"),
         "evaluations": case.evaluations.select_related("meeting"),
-        "timeline": selectors.case_timeline(case),
-        "reminders": case_reminder_log(case),
+        "timeline": selectors.case_timeline(case, reminders),
+        "reminders": reminders,
         "due_explanation": rules.explain_due(case, "en" if request.LANGUAGE_CODE == "en" else "zh"),
         "rag": selectors.rag(case, today, selectors.due_soon()),
         "days_left": (case.due_date - today).days if case.due_date else None,
