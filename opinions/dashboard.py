@@ -8,7 +8,7 @@ ones the case list filters by, so every figure links to exactly the cases behind
 import hashlib
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -29,7 +29,7 @@ from notifications.selectors import step_label
 from .choices import EvaluationResult
 from .errors import InvalidInput
 from .models import Case, CaseItem, Evaluation
-from .selectors import DueSoon, due_within_q, late_q, on_time_q, overdue_q, owed_with_due_date_q
+from .selectors import DueSoon, due_soon, due_within_q, late_q, on_time_q, overdue_q, owed_with_due_date_q
 from .workflow import OPEN_STATUSES, CaseStatus, ItemStatus
 
 
@@ -287,24 +287,26 @@ def build(cases: QuerySet[Case], today: date, soon: DueSoon, league_sort: str = 
         overdue_board=overdue_board(cases, today))
 
 
-def build_cached(user, cases: QuerySet[Case], today: date, soon: DueSoon, league_sort: str = "overdue", *,
-                 filters: str) -> tuple[Dashboard, datetime]:
-    """build(), kept DASHBOARD_CACHE_SECONDS for everyone who sees the same cases through the same filters (all
-    of leadership share one copy; a body's liaisons another): the page reads about fifteen aggregates, so many
-    people watching it cost little. Returns the board and when it was computed — a figure is at most that old.
+def cached(user, compute, *, filters: str, league_sort: str):
+    """What compute() returns (the dashboard, and what the page derives from it), kept DASHBOARD_CACHE_SECONDS for
+    everyone who sees the same cases through the same filters (all of leadership share one copy; a body's
+    liaisons another): the page reads about fifteen aggregates and builds some three hundred links, so many people
+    watching it cost little. Returns the value, when it was computed (a figure is at most that old), and a key for
+what is rendered from that very computation (None when nothing is kept).
 
     The key is the user's scope (what cases_visible_to filters by) and not the user, and holds everything else
     the figures depend on: the page's filters, today, the amber settings, the sort and the language of labels."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
-        return build(cases, today, soon, league_sort), timezone.now()
+        return compute(), timezone.now(), None
     scope = user_scope(user)
     seen = "all" if scope.sees_all_cases else ",".join(map(str, sorted(scope.liaison_body_ids)))
-    parts = (seen, filters, today.isoformat(), sorted(soon.by_kind.items()), soon.default, league_sort,
+    soon = due_soon()
+    parts = (seen, filters, timezone.localdate().isoformat(), sorted(soon.by_kind.items()), soon.default, league_sort,
              get_language())
     key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    cached = cache.get(key)
-    if cached is None:
-        cached = (build(cases, today, soon, league_sort), timezone.now())
-        cache.set(key, cached, seconds)
-    return cached
+    value = cache.get(key)
+    if value is None:
+        value = (compute(), timezone.now())
+        cache.set(key, value, seconds)
+    return value[0], value[1], f"{key}:{value[1].timestamp()}"

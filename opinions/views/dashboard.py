@@ -3,7 +3,9 @@ link to the case list filtered to exactly the cases behind it (the same FilterSe
 big-screen (大屏) view that refreshes itself."""
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import QueryDict
 from django.shortcuts import render
@@ -23,16 +25,18 @@ FILTER_FIELDS = ("year", "kind", "supervising_committee", "lead_body")
 
 
 class Links:
-    """Case-list URLs: the dashboard's own filters plus the ones that select a figure's cases."""
+    """Case-list URLs: the dashboard's own filters plus the ones that select a figure's cases. A page has about
+    three hundred of them: the list's path is reversed once, and the query built from plain lists."""
 
     def __init__(self, filters: QueryDict):
-        self.filters = filters
+        self.path = reverse("opinions:case_list")
+        self.filters = dict(filters.lists())
 
     def __call__(self, **extra) -> str:
-        query = self.filters.copy()
+        query = dict(self.filters)
         for name, value in extra.items():
-            query.setlist(name, [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)])
-        return f"{reverse('opinions:case_list')}?{query.urlencode()}"
+            query[name] = [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+        return f"{self.path}?{urlencode([(name, value) for name, values in query.items() for value in values])}"
 
 
 def _figure_links(link: Links, today: date) -> dict[str, str]:
@@ -121,16 +125,22 @@ def dashboard_page(request, mode: str = "page"):
                "refresh": SCREEN_REFRESH_SECONDS, "refresh_minutes": SCREEN_REFRESH_SECONDS // 60}
     if not filterset.is_valid():
         return render(request, MODES[mode], context, status=400)
+
+    def figures_with_links():
+        board = dashboard.build(filterset.qs, selectors.today(), selectors.due_soon(), league_sort)
+        link = Links(filters)
+        links = _figure_links(link, board.today)
+        _row_links(board, link)
+        return board, links, _chart_data(board, links)
+
     try:
-        board, computed_at = dashboard.build_cached(request.user, filterset.qs, selectors.today(),
-                                                    selectors.due_soon(), league_sort, filters=filters.urlencode())
+        (board, links, charts), computed_at, rendered_key = dashboard.cached(
+            request.user, figures_with_links, filters=filters.urlencode(), league_sort=league_sort)
     except InvalidInput as exc:
         filterset.form.add_error(None, exc.message)
         return render(request, MODES[mode], context, status=400)
-    link = Links(filters)
-    links = _figure_links(link, board.today)
-    _row_links(board, link)
-    context.update(board=board, computed_at=computed_at, links=links, charts=_chart_data(board, links),
+    context.update(board=board, computed_at=computed_at, rendered_key=rendered_key,
+                   rendered_seconds=settings.DASHBOARD_CACHE_SECONDS, links=links, charts=charts,
                    league_columns=LEAGUE_COLUMNS,
                    filter_summary=_summary(filterset.form),
                    breakdowns=[(_("By supervising committee"), board.by_committee), (_("By kind"), board.by_kind),
