@@ -1,15 +1,19 @@
 
+import hashlib
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.forms import ModelChoiceField
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from agencies.selectors import user_scope
@@ -18,7 +22,7 @@ from npc_tracker.forms import IdsField, refuse
 from npc_tracker.submissions import once_per_submission
 
 from .. import exports, rules, selectors, services
-from ..choices import CASE_STATUS_LABELS
+from ..choices import CASE_STATUS_LABELS, CaseKind
 from ..errors import DomainError
 from ..filtersets import CaseFilterSet
 from ..models import Case
@@ -47,7 +51,11 @@ def case_list(request):
     page = paginator.get_page(request.GET.get("page"))
     _share_choices(filterset.form)
     today, soon = selectors.today(), selectors.due_soon()
+    # Translated once per page: get_FOO_display hashes the field's lazy choices on every call (4 ms a page).
+    kinds = {kind: str(label) for kind, label in CaseKind.choices}
+    statuses = {status: str(label) for status, label in CASE_STATUS_LABELS.items()}
     for case in page:
+        case.kind_label, case.status_label = kinds.get(case.kind, case.kind), statuses[case.status]
         case.rag = selectors.rag(case, today, soon)
         case.days_left = (case.due_date - today).days if case.due_date else None
         case.days_overdue = -case.days_left if case.days_left is not None else None
@@ -58,8 +66,8 @@ def case_list(request):
     more = [name for name in filterset.form.fields if name not in MAIN_FILTERS]
     return render(request, "opinions/case_list.html", {
         "filter": filterset,
-        "main_filters": [filterset.form[name] for name in MAIN_FILTERS],
-        "more_filters": [filterset.form[name] for name in more],
+        "main_filters": _rendered_fields(filterset.form, MAIN_FILTERS),
+        "more_filters": _rendered_fields(filterset.form, more),
         "more_filters_open": any(request.GET.get(name) for name in more),
         "page": page,
         "status_counts": [(status, CASE_STATUS_LABELS[CaseStatus(status)], n)
@@ -73,6 +81,36 @@ def case_list(request):
         "status_has_drafts": any(case.status == CaseStatus.DRAFT for case in page),
         "user_is_liaison": bool(user_scope(request.user).liaison_body_ids),
     }, status=200 if filterset.is_valid() else 400)
+
+
+@dataclass(frozen=True)
+class _RenderedField:
+    label: str
+    html: str
+
+    def __str__(self) -> str:  # a SafeString, as a bound field's
+        return self.html
+
+    __html__ = __str__
+
+
+def _rendered_fields(form, names) -> list:
+    """The filter fields as HTML, kept in the cache under everything they are made of (language, values, labels,
+    every option), so never stale: rendering the selects' two hundred options was a third of the page's CPU."""
+    if form.errors:
+        return [form[name] for name in names]
+    made_of = [get_language()]
+    for name in names:
+        field = form.fields[name]
+        made_of.append((name, form.data.getlist(name), str(field.label),
+                        [(str(value), str(label)) for value, label in getattr(field.widget, "choices", ())]))
+    key = "case-filters:" + hashlib.sha256(repr(made_of).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = [str(form[name]) for name in names]
+        cache.set(key, html, 3600)
+    return [_RenderedField(str(form.fields[name].label), mark_safe(part))
+            for name, part in zip(names, html, strict=True)]
 
 
 def _share_choices(form) -> None:
