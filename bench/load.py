@@ -23,6 +23,7 @@ database (every note locust saw stored must be an item history row, and no other
 import argparse
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -96,7 +97,7 @@ def main():
                                           [args.stop_worker, tmp])
                 stopper.daemon = True
                 stopper.start()
-            started = time.time()
+            started, web_cpu, locust_cpu = time.time(), server.cpu_seconds("web"), children_cpu_seconds()
             subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "load_locustfile.py"), "--headless",
                             "--only-summary", "--host", f"http://127.0.0.1:{port}", "--users", str(args.users),
                             "--spawn-rate", str(args.users), "--run-time", f"{args.duration}s",
@@ -105,12 +106,15 @@ def main():
                            env={**os.environ, "LOAD_PLAN": str(tmp / "plan.json"),
                                 "LOAD_SAMPLES": str(tmp / "samples.json"), "LOAD_WAIT": str(args.wait)})
             print(f"locust ran {time.time() - started:.0f} s")
+            cpu = {"web": server.cpu_seconds("web") - web_cpu, "locust": children_cpu_seconds() - locust_cpu}
             queue_left = drain_queue()
         finally:
             server.stop()
         results = json.loads((tmp / "samples.json").read_text())
     print_conditions(args)
     print_figures(results["samples"])
+    print(f"\nCPU used during the run: gunicorn (master and workers) {cpu['web']:.1f} s, "
+          f"{1000 * cpu['web'] / len(results['samples']):.1f} ms per request; locust {cpu['locust']:.1f} s")
     ok = check_writes(plan["marker"], results["written"])
     print(f"Celery queue after the run: {queue_left} task(s) waiting")
     sys.exit(0 if ok else 1)
@@ -243,6 +247,17 @@ class Processes:
         self.start_worker(tmp)
         print("Celery worker started again")
 
+    def cpu_seconds(self, name: str) -> float:
+        """CPU time used so far by the process and its children (gunicorn's workers), user and system."""
+        import psutil
+
+        process = psutil.Process(self.running[name].pid)
+        total = 0.0
+        for each in [process, *process.children(recursive=True)]:
+            times = each.cpu_times()
+            total += times.user + times.system
+        return total
+
     def terminate(self, name: str) -> None:
         process = self.running.pop(name)
         os.killpg(process.pid, signal.SIGTERM)
@@ -279,6 +294,12 @@ def log_in_everyone(base: str, plan: dict, users: int) -> None:
     plan["leader_cookies"] = cookies[0]
     plan["users"] = [{**person, "cookies": jar} for person, jar in zip(people, cookies[1:], strict=True)]
     print(f"{len(cookies)} logins through the login page in {time.time() - started:.0f} s")
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of this process's finished children (locust, once it has ended)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def free_port() -> int:

@@ -199,7 +199,7 @@ def _m2m_values(records: list, m2m_fields: list) -> dict[tuple[str, int], tuple]
         target = model_field.m2m_reverse_field_name()
         found = defaultdict(list)
         for history_id, pk in (through.objects.filter(history__in=[r.history_id for r in records])
-                               .order_by(target).values_list("history_id", f"{target}_id")):
+                               .order_by(f"{target}_id").values_list("history_id", f"{target}_id")):
             found[history_id].append(pk)
         for record in records:
             values[model_field.name, record.history_id] = tuple(found[record.history_id])
