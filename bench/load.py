@@ -98,6 +98,7 @@ def main():
                 stopper.daemon = True
                 stopper.start()
             started, web_cpu, locust_cpu = time.time(), server.cpu_seconds("web"), children_cpu_seconds()
+            database_cpu = database_cpu_seconds()
             subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "load_locustfile.py"), "--headless",
                             "--only-summary", "--host", f"http://127.0.0.1:{port}", "--users", str(args.users),
                             "--spawn-rate", str(args.users), "--run-time", f"{args.duration}s",
@@ -106,7 +107,9 @@ def main():
                            env={**os.environ, "LOAD_PLAN": str(tmp / "plan.json"),
                                 "LOAD_SAMPLES": str(tmp / "samples.json"), "LOAD_WAIT": str(args.wait)})
             print(f"locust ran {time.time() - started:.0f} s")
-            cpu = {"web": server.cpu_seconds("web") - web_cpu, "locust": children_cpu_seconds() - locust_cpu}
+            cpu = {"web": server.cpu_seconds("web") - web_cpu, "locust": children_cpu_seconds() - locust_cpu,
+                   "database": sum(seconds - database_cpu.get(pid, 0)
+                                   for pid, seconds in database_cpu_seconds().items())}
             queue_left = drain_queue()
         finally:
             server.stop()
@@ -114,7 +117,9 @@ def main():
     print_conditions(args)
     print_figures(results["samples"])
     print(f"\nCPU used during the run: gunicorn (master and workers) {cpu['web']:.1f} s, "
-          f"{1000 * cpu['web'] / len(results['samples']):.1f} ms per request; locust {cpu['locust']:.1f} s")
+          f"{1000 * cpu['web'] / len(results['samples']):.1f} ms per request; PostgreSQL backends of npc_load "
+          f"{cpu['database']:.1f} s, {1000 * cpu['database'] / len(results['samples']):.1f} ms per request; "
+          f"locust {cpu['locust']:.1f} s, {1000 * cpu['locust'] / len(results['samples']):.1f} ms per request")
     ok = check_writes(plan["marker"], results["written"])
     print(f"Celery queue after the run: {queue_left} task(s) waiting")
     sys.exit(0 if ok else 1)
@@ -300,6 +305,17 @@ def children_cpu_seconds() -> float:
     """CPU time of this process's finished children (locust, once it has ended)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def database_cpu_seconds() -> dict[int, float]:
+    """CPU time used so far by each PostgreSQL backend serving the benchmark's database (by its process title)."""
+    import psutil
+
+    used = {}
+    for process in psutil.process_iter(["cmdline", "cpu_times"]):
+        if " npc_load " in " ".join(process.info["cmdline"] or []) and process.info["cpu_times"]:
+            used[process.pid] = process.info["cpu_times"].user + process.info["cpu_times"].system
+    return used
 
 
 def free_port() -> int:
