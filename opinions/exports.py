@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .models import Case, CaseItem
-from .selectors import NOT_YET_SUBMITTED, today
+from .selectors import NOT_YET_SUBMITTED, today, with_item_counts
 
 CHUNK = 2000
 
@@ -53,7 +53,8 @@ def ledger_rows(cases) -> Iterator[list]:
     """One row per case; dates stay dates (the CSV writes them as YYYY-MM-DD, the workbook as date cells)."""
     as_of = today()
     kinds, statuses = _labels(Case, "kind"), _labels(Case, "status")
-    cases = _with_last_update(cases).select_related("lead_body", "meeting", "supervising_committee")
+    cases = (with_item_counts(_with_last_update(cases))
+             .select_related("lead_body", "meeting", "supervising_committee"))
     for case in cases.prefetch_related("co_bodies").iterator(chunk_size=CHUNK):
         yield [
             case.pk, case.doc_number, case.title, str(case.meeting) if case.meeting else None,

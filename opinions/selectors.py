@@ -43,10 +43,13 @@ def _item_count(items: QuerySet[CaseItem]):
 
 
 def case_list(user) -> QuerySet[Case]:
-    return cases_visible_to(user).select_related("lead_body", "meeting", "supervising_committee").annotate(
-        item_count=_item_count(CaseItem.objects.all()),
-        items_closed=_item_count(CaseItem.objects.filter(status=ItemStatus.CLOSED)),
-    )
+    """What the list page and the API list show of each case; the ledgers add with_item_counts()."""
+    return cases_visible_to(user).select_related("lead_body", "meeting")
+
+
+def with_item_counts(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.annotate(item_count=_item_count(CaseItem.objects.all()),
+                          items_closed=_item_count(CaseItem.objects.filter(status=ItemStatus.CLOSED)))
 
 
 def by_urgency(cases: QuerySet[Case]) -> QuerySet[Case]:
