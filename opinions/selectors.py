@@ -177,7 +177,7 @@ class _Labels:
 
 
 def _display(record, field_name: str, labels: _Labels) -> str:
-    model_field = record.instance._meta.get_field(field_name)
+    model_field = record.instance_type._meta.get_field(field_name)
     value = getattr(record, field_name if not model_field.is_relation else f"{field_name}_id", None)
     if value in (None, ""):
         return "—"
@@ -222,7 +222,7 @@ def _field_changes(previous, record, labels: _Labels, m2m: dict) -> list[Change]
         if getattr(previous, model_field.attname) != getattr(record, model_field.attname):
             changes.append(Change(str(model_field.verbose_name), _display(previous, model_field.name, labels),
                                   _display(record, model_field.name, labels)))
-    for model_field in record.instance._meta.many_to_many:
+    for model_field in record.instance_type._meta.many_to_many:
         old, new = m2m[model_field.name, previous.history_id], m2m[model_field.name, record.history_id]
         if old != new:
             changes.append(Change(str(model_field.verbose_name), labels.many(model_field.related_model, old) or "—",
