@@ -1,8 +1,5 @@
 """Shared fixtures: a fixed today, a small world of bodies, committees and people with each role."""
 
-import os
-import select
-import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -16,14 +13,6 @@ from agencies.models import Body, BodyKind, Committee, CommitteeKind, Membership
 # 1.11: 2004–2026): a deadline counted from it, three or six months on, needs no year the tests did not enter. Tests
 # must pass on any real date; those that need another today travel there themselves (time-machine nests).
 TODAY = datetime(2026, 6, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-def pytest_configure(config):
-    if "faketime" in os.environ.get("LD_PRELOAD", ""):
-        # The moved-clock pass (scripts/test) keeps monotonic clocks real, and Debian's libfaketime 0.9.10 then
-        # answers EINVAL to the absolute monotonic clock_nanosleep() that time.sleep() makes (subprocess waits with
-        # a timeout call it). A select() timeout is relative and passes through unchanged.
-        time.sleep = lambda seconds: select.select([], [], [], seconds)
 
 
 @pytest.fixture(autouse=True)
