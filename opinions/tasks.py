@@ -1,6 +1,7 @@
 """Periodic work of the opinions app. Tasks are thin: they call selectors/services (design.md rule 5)."""
 
 import logging
+from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
@@ -14,9 +15,10 @@ WARN_FROM_MONTH = 10
 
 
 @shared_task
-def check_calendar_coverage() -> list[int]:
-    """Warn administrators loudly when this or next year's working-day calendar is incomplete."""
-    today = timezone.localdate()
+def check_calendar_coverage(on: str | None = None) -> list[int]:
+    """Warn administrators loudly when this or next year's working-day calendar is incomplete. `on` (ISO date)
+    checks as of another day than today."""
+    today = date.fromisoformat(on) if on else timezone.localdate()
     years = [today.year] + ([today.year + 1] if today.month >= WARN_FROM_MONTH else [])
     missing = rules.missing_calendar_years(years)
     for year in missing:

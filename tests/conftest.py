@@ -1,11 +1,27 @@
-"""Shared fixtures: a small world of bodies, committees and people with each role."""
+"""Shared fixtures: a fixed today, a small world of bodies, committees and people with each role."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from agencies.models import Body, BodyKind, Committee, CommitteeKind, Membership, MembershipRole
+
+# A Wednesday morning in Shanghai, away from holidays, in the last year the seeded calendar knows (chinese-calendar
+# 1.11: 2004–2026): a deadline counted from it, three or six months on, needs no year the tests did not enter. Tests
+# must pass on any real date; those that need another today travel there themselves (time-machine nests).
+TODAY = datetime(2026, 6, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def fixed_today():
+    """Every test starts on TODAY, with the clock running (timeouts and token expiry still see time pass). It moves
+    this process's clock only: a Celery worker or Chromium reads the real one, so what they compute must not depend
+    on the date."""
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,11 @@
 """The demo loader: real texts verbatim, idempotent, and a live-looking spread of states."""
 
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 
@@ -15,6 +17,13 @@ from opinions.workflow import CaseStatus
 
 TODAY = date(2026, 11, 23)
 SHARED_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "opinion-texts"
+
+
+@pytest.fixture(autouse=True)
+def demo_today():
+    """The loader's today is the services' today too (a receipt may not be later than it)."""
+    with time_machine.travel(datetime.combine(TODAY, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))):
+        yield
 
 
 @pytest.fixture
@@ -159,7 +168,7 @@ def test_the_audit_problems_carry_the_bulletins_amounts_and_the_dashboard_rates_
     # 一、财政管理: 6,626.6 + 6,516.8 + 916.05 万元 + 1.47 亿元 + … as printed.
     assert amounts[0] == Decimal("114815.72")
     assert all(amount > 0 for amount in amounts)
-    figures = dashboard.figures(Case.objects.filter(pk=audit.pk), date.today(), DueSoon({}))
+    figures = dashboard.figures(Case.objects.filter(pk=audit.pk), TODAY, DueSoon({}))
     assert figures.amount_involved == sum(amounts)
     # The demo's progress report on the first three problems recovers half of each.
     rectified = sum((amount / 2).quantize(Decimal("0.01")) for amount in amounts[:3])
