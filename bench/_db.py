@@ -28,3 +28,16 @@ def use_bench_database(name: str = "npc_bench", *, fresh: bool = True) -> str:
     bench_url = url.rsplit("/", 1)[0] + "/" + name
     os.environ["DATABASE_URL"] = bench_url
     return bench_url
+
+
+def open_bench_database(name: str = "npc_bench", *, fresh: bool = True) -> str:
+    """What a benchmark starts with: its own database (use_bench_database), Django set up on it, migrated."""
+    url = use_bench_database(name, fresh=fresh)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npc_tracker.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url

@@ -123,18 +123,11 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database", default="npc_bench_case_page", help="name of the benchmark's own database")
     args = parser.parse_args()
-    from bench._db import use_bench_database
+    from bench._db import open_bench_database
 
-    print(f"database: {use_bench_database(args.database)}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npc_tracker.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    print(f"database: {open_bench_database(args.database)}")
     from opinions import textdiff
 
-    call_command("migrate", verbosity=0)
     world = World()
     print(f"textdiff.MAX_CHARS = {textdiff.MAX_CHARS:,} characters, textdiff.MAX_WORK = {textdiff.MAX_WORK:,} visits\n")
     print(f"load average: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")

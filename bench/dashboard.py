@@ -20,7 +20,6 @@ import argparse
 import functools
 import inspect
 import itertools
-import os
 import resource
 import statistics
 import subprocess
@@ -107,16 +106,9 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="keep the benchmark database if it exists")
     args = parser.parse_args()
-    from bench._db import use_bench_database
+    from bench._db import open_bench_database
 
-    print(f"database: {use_bench_database('npc_bench_dashboard', fresh=not args.reuse)}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npc_tracker.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    print(f"database: {open_bench_database('npc_bench_dashboard', fresh=not args.reuse)}")
     bench = Bench(runs=args.runs)
     sizes = [int(size) for size in args.sizes.split(",")]
     for size in sizes:

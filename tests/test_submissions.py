@@ -1,20 +1,20 @@
 """A form posted twice does its work once (issue 11 §4, double submits): the page's one-time token is claimed with
 the action, a repeat is sent where the first went; a refused post leaves the token for the corrected one."""
 
-import threading
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from npc_tracker.models import Submission
 from npc_tracker.submissions import KEPT
 from opinions.models import Meeting, Report
+from tests.concurrency import run_together
 
 INTERIM = "submit-interim-report"
 
@@ -124,25 +124,15 @@ def test_claims_older_than_a_week_are_cleared_by_the_users_next_post(client, wor
 def test_two_identical_posts_at_once_make_one_report(seeded, world, received_case):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions need PostgreSQL; runs in the PostgreSQL pass")
-    token, start, responses, errors = uuid.uuid4(), threading.Barrier(2), [], []
+    token, responses = uuid.uuid4(), []
 
-    def submit():
-        try:
-            client = Client()
-            client.force_login(world.liaison)
-            start.wait(timeout=10)
-            responses.append(post_report(client, received_case, interim_report(token)))
-        except Exception as exc:  # surfaced below; a thread's exception would otherwise vanish
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def submit(together):
+        client = Client()
+        client.force_login(world.liaison)
+        together()
+        responses.append(post_report(client, received_case, interim_report(token)))
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert run_together(submit, submit) == []
     assert [response.status_code for response in responses] == [302, 302]
     assert responses[0].url == responses[1].url
     assert Report.objects.filter(case=received_case).count() == 1

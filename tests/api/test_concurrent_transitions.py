@@ -1,14 +1,13 @@
 """Two staff accept the same report at the same moment (PostgreSQL, real transactions, two threads): one wins with
 200, the other is told 409 — the row lock in the service serializes them."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from opinions import services
 from opinions.models import Case
+from tests.concurrency import run_together
 
 
 @pytest.mark.django_db(transaction=True)
@@ -16,25 +15,17 @@ def test_two_accepts_at_once_give_one_200_and_one_409(seeded, world, received_ca
     if connection.vendor != "postgresql":
         pytest.skip("concurrent row locks need PostgreSQL; runs in the PostgreSQL pass")
     services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
-    start, statuses, errors = threading.Barrier(2), [], []
+    statuses = []
 
-    def accept(user):
-        try:
+    def accept_as(user):
+        def accept(together):
             client = APIClient()
             client.force_authenticate(user)
-            start.wait(timeout=10)
+            together()
             statuses.append(client.post(f"/api/v1/cases/{received_case.pk}/accept-report/", {}, format="json"))
-        except Exception as exc:  # surfaced below; a thread's exception would otherwise vanish
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        return accept
 
-    threads = [threading.Thread(target=accept, args=(user,)) for user in (world.staff, world.office_staff)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert run_together(accept_as(world.staff), accept_as(world.office_staff)) == []
     assert sorted(response.status_code for response in statuses) == [200, 409]
     refused = next(response for response in statuses if response.status_code == 409)
     assert refused.json()["code"] == "wrong_status"

@@ -1,14 +1,14 @@
 """Two sweeps at once (PostgreSQL, real transactions, two threads): every reminder claimed and sent exactly once."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from notifications import sweep
 from notifications.models import Channel, Notification, Reminder, ReminderState
 from opinions.models import Case
+from tests.concurrency import run_together
 
 from .conftest import local
 
@@ -33,24 +33,15 @@ def many_due_reminders(world):
 def test_two_sweeps_in_parallel_send_each_reminder_once(many_due_reminders, world):
     if connection.vendor != "postgresql":
         pytest.skip("row locks and SKIP LOCKED need PostgreSQL; runs in the PostgreSQL pass")
-    errors, claimed = [], []
+    claimed = []
 
-    def run_sweep():
-        try:
-            while ids := sweep.claim_due(now=NOW, limit=50):
-                claimed.append(len(ids))
-                sweep.deliver(ids, now=NOW)
-        except Exception as exc:  # surfaced below; a thread's exception would otherwise vanish
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def run_sweep(together):
+        together()
+        while ids := sweep.claim_due(now=NOW, limit=50):
+            claimed.append(len(ids))
+            sweep.deliver(ids, now=NOW)
 
-    threads = [threading.Thread(target=run_sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    assert run_together(run_sweep, run_sweep, timeout=120) == []
     assert sum(claimed) == N_CASES
     assert Reminder.objects.filter(state=ReminderState.SENT).count() == N_CASES
     inbox = Notification.objects.filter(recipient=world.liaison, channel=Channel.INBOX, event="reminder_overdue")
