@@ -10,6 +10,10 @@ ERROR_RESPONSES = {
     "404": "No such object, or not visible to you.",
     "429": "Too many requests: wait the number of seconds in `Retry-After`.",
 }
+# Only operations that read a body can refuse its media type.
+BODY_ERROR_RESPONSES = {
+    "415": "The body's media type is not one this operation reads (see its request body), or it is unreadable.",
+}
 ERROR_BODY = {"type": "object", "additionalProperties": True,
               "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}}
 
@@ -21,7 +25,8 @@ class AutoSchema(SpectacularAutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction == "response":
-            for code, description in ERROR_RESPONSES.items():
+            errors = {**ERROR_RESPONSES, **(BODY_ERROR_RESPONSES if self.method in ("POST", "PUT", "PATCH") else {})}
+            for code, description in errors.items():
                 responses.setdefault(code, {"description": description,
                                             "content": {"application/json": {"schema": ERROR_BODY}}})
         return responses

@@ -64,6 +64,20 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return f"/api/v1/cases/{attachment.case_id}/attachments/{attachment.pk}/download/"
 
 
+class AttachmentUploadSerializer(serializers.Serializer):
+    """A file for the case, or for one of its items or reports: ids of another case's rows are refused by field."""
+
+    file = serializers.FileField()
+    item = serializers.PrimaryKeyRelatedField(queryset=CaseItem.objects.none(), required=False, allow_null=True)
+    report = serializers.PrimaryKeyRelatedField(queryset=Report.objects.none(), required=False, allow_null=True)
+
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:  # the schema generator builds it without a case
+            self.fields["item"].queryset = case.items.all()
+            self.fields["report"].queryset = case.reports.all()
+
+
 class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseItem

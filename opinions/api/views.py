@@ -9,9 +9,8 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -136,26 +135,17 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.TimelineEntrySerializer(selectors.case_timeline(self.get_object()), many=True).data)
 
     @extend_schema(summary="Add a file to the case, one of its items or one of its reports",
-                   request={"multipart/form-data": inline_serializer("AttachmentUpload", {
-                       "file": serializers.FileField(),
-                       "item": serializers.IntegerField(required=False),
-                       "report": serializers.IntegerField(required=False)})},
+                   request={"multipart/form-data": s.AttachmentUploadSerializer},
                    responses={201: s.AttachmentSerializer, **REFUSALS})
     @action(detail=True, methods=["post"], url_path="attachments", parser_classes=[MultiPartParser],
             filter_backends=[])
     def attachments(self, request, pk=None):
         case = self.get_object()
-        file = request.FILES.get("file")
-        if file is None:
-            raise serializers.ValidationError({"file": ["This field is required."]})
-        targets = {}
-        for name, model in (("item", CaseItem), ("report", case.reports.model)):
-            if request.data.get(name):
-                try:
-                    targets[name] = model.objects.get(pk=int(request.data[name]), case=case)
-                except (ValueError, model.DoesNotExist):
-                    raise serializers.ValidationError({name: ["Not part of this case."]}) from None
-        attachment = attachments.attachment_add(case=case, actor=request.user, file=file, **targets)
+        upload = s.AttachmentUploadSerializer(data=request.data, case=case)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        attachment = attachments.attachment_add(case=case, actor=request.user, file=data["file"],
+                                                item=data.get("item"), report=data.get("report"))
         return Response(s.AttachmentSerializer(attachment).data, status=201)
 
     @extend_schema(summary="Download one of the case's files, as uploaded",
