@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 from knox.models import get_token_model
 
-from opinions.errors import InvalidInput
+from npc_tracker.errors import InvalidInput
 
 LIFETIMES = (30, 90, 365)
 

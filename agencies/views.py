@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from npc_tracker.errors import DomainError
 from npc_tracker.submissions import once_per_submission
-from opinions.errors import DomainError
 
 from . import tokens
 

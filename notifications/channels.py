@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opinions.errors import InvalidInput
+from npc_tracker.errors import InvalidInput
 
 from . import netguard
 from .models import Channel, Endpoint, Notification, NotificationState

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from npc_tracker.errors import DomainError
 from npc_tracker.forms import IdsField, refuse
 from npc_tracker.submissions import once_per_submission
-from opinions.errors import DomainError
 
 from . import channels, services
 from .forms import EndpointForm

@@ -10,7 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from opinions.errors import DomainError, InvalidInput, NotAllowed
+from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 
 
 class Pagination(PageNumberPagination):

@@ -7,9 +7,10 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from npc_tracker.errors import InvalidInput, NotAllowed
+
 from . import uploads, workflow
 from .choices import ReviewOutcome
-from .errors import InvalidInput, NotAllowed
 from .models import Attachment, Case, CaseItem, Report
 from .permissions import case_roles, item_roles
 from .services import _locked, _save

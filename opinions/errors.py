@@ -1,35 +1,11 @@
-"""Domain errors: a refused action is a clear message (409 in the API), never a 500 (design.md rule 2)."""
+"""The pure modules' refusals (workflow, deadlines) as domain errors, in the user's language."""
 
+from django.utils.translation import get_language
 
-class DomainError(Exception):
-    """A business rule refused the request. `code` is machine-readable, `message` is for people."""
-
-    code = "refused"
-
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code:
-            self.code = code
-
-    def __str__(self):
-        return str(self.message)
-
-
-class NotAllowed(DomainError):
-    """The actor has no role that permits this action on this case."""
-
-    code = "not_allowed"
-
-
-class InvalidInput(DomainError):
-    code = "invalid"
+from npc_tracker.errors import DomainError, NotAllowed
 
 
 def _localized(exc) -> str:
-    from django.utils.translation import get_language
-
     return exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
 
 

@@ -6,7 +6,8 @@ Committee staff keep this register; a case later points at the meeting and the r
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .errors import InvalidInput, NotAllowed
+from npc_tracker.errors import InvalidInput, NotAllowed
+
 from .models import HeardReport, Meeting
 from .permissions import can_create_cases
 from .services import _require, _save

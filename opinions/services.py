@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications import services as notifications
+from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 
 from . import deadlines, rules, textdiff, voting, workflow
 from .choices import CalendarSource, ExtensionDecision, FurtherSupervision, ReportKind, ReviewOutcome
-from .errors import DomainError, InvalidInput, NotAllowed, from_transition_refused
+from .errors import from_transition_refused
 from .models import CalendarDay, Case, CaseItem, Evaluation, Extension, Meeting, Report, RuleSet
 from .permissions import can_create_cases, case_roles, item_roles
 from .workflow import Action, CaseStatus, ItemAction

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .errors import InvalidInput
+from npc_tracker.errors import InvalidInput
 
 # filetype reads no further than this; the rest of a large upload stays on disk.
 HEAD_BYTES = 8192

@@ -18,12 +18,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from npc_tracker.errors import DomainError
 from npc_tracker.submissions import once_per_submission
 
 from .. import forms as f
 from .. import selectors, services
 from ..choices import ExtensionDecision, ReportKind
-from ..errors import DomainError
 from ..models import Case, CaseItem
 from ..permissions import available_actions, case_roles, item_roles
 from ..workflow import Action, ItemAction, available_item_actions

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from npc_tracker.errors import DomainError
 from npc_tracker.submissions import once_per_submission
 
 from .. import selectors
 from ..attachments import attachment_add, file_response
-from ..errors import DomainError
 from ..models import Attachment
 
 

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 
 from agencies.selectors import user_scope
 from notifications.selectors import case_reminder_log
+from npc_tracker.errors import DomainError
 from npc_tracker.forms import IdsField, refuse
 from npc_tracker.submissions import once_per_submission
 
 from .. import exports, rules, selectors, services
 from ..choices import CASE_STATUS_LABELS, CaseKind
-from ..errors import DomainError
 from ..filtersets import CaseFilterSet
 from ..models import Case
 from ..permissions import available_actions, can_create_cases, can_upload_case_files, case_roles

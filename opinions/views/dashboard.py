@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from npc_tracker.errors import InvalidInput
+
 from .. import dashboard, selectors
-from ..errors import InvalidInput
 from ..filtersets import CaseFilterSet
 from ..workflow import OPEN_STATUSES, CaseStatus
 

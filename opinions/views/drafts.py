@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from npc_tracker.errors import DomainError
 from npc_tracker.forms import refuse
 from npc_tracker.submissions import once_per_submission
 
 from .. import rules, selectors, services
 from ..choices import CaseKind
-from ..errors import DomainError
 from ..forms import COMMON_RULES, CaseForm, ItemFormSet, item_initial
 from ..models import HeardReport
 from ..permissions import available_actions, can_create_cases

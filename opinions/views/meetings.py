@@ -9,10 +9,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from npc_tracker.errors import InvalidInput
 from npc_tracker.submissions import once_per_submission
 
 from .. import meetings, selectors
-from ..errors import InvalidInput
 from ..meeting_forms import HeardReportForm, MeetingForm
 from ..models import Meeting
 from ..permissions import can_create_cases

@@ -6,7 +6,7 @@ from django.urls import reverse
 from notifications import channels
 from notifications.delivery import send_one
 from notifications.models import Endpoint, Notification
-from opinions.errors import InvalidInput
+from npc_tracker.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 

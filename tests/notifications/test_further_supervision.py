@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Channel, Notification
+from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 from opinions import services
-from opinions.errors import DomainError, InvalidInput, NotAllowed
 from opinions.models import Case
 
 from .conftest import local

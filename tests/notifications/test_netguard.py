@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from notifications import channels, netguard
 from notifications.models import Endpoint
-from opinions.errors import InvalidInput
+from npc_tracker.errors import InvalidInput
 
 
 @pytest.mark.parametrize("address", [

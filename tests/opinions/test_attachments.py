@@ -12,9 +12,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from npc_tracker.errors import InvalidInput, NotAllowed
 from opinions import services
 from opinions.attachments import attachment_add, attachments_for
-from opinions.errors import InvalidInput, NotAllowed
 from opinions.models import Attachment
 from tests.files import PDF
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from npc_tracker.errors import DomainError, InvalidInput
 from opinions import services
-from opinions.errors import DomainError, InvalidInput
 from opinions.models import CalendarDay
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from agencies.models import Membership
 from notifications.models import Reminder, ReminderState
+from npc_tracker.errors import InvalidInput
 from opinions import dashboard
-from opinions.errors import InvalidInput
 from opinions.models import Case, CaseItem, Evaluation, Meeting, RuleSet
 from opinions.selectors import DueSoon, cases_visible_to, due_soon, rag
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from npc_tracker.errors import InvalidInput
 from opinions import services
-from opinions.errors import InvalidInput
 from opinions.models import CaseItem
 
 pytestmark = pytest.mark.django_db

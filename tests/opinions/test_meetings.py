@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from npc_tracker.errors import InvalidInput, NotAllowed
 from opinions import meetings, services
-from opinions.errors import InvalidInput, NotAllowed
 from opinions.models import HeardReport, Meeting
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 from opinions import services
-from opinions.errors import DomainError, InvalidInput, NotAllowed
 from opinions.models import Case, CaseItem, Meeting, Report
 from opinions.workflow import CaseStatus, ItemStatus
 

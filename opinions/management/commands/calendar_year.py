@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from npc_tracker.errors import DomainError
 from opinions import services
-from opinions.errors import DomainError
 
 
 def parse_days(spec: str) -> dict[date, str]:
