@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from opinions import rules
+from opinions import rule_checks, rules
 from opinions.permissions import co_body_ids
 
 from . import schedule
@@ -41,7 +41,7 @@ def replan_cases(cases, *, now: datetime | None = None) -> int:
         policies = {}
         for case in active:
             if case.kind not in policies:
-                policies[case.kind] = rules.reminder_policy(rules.rule_set_for(case.kind))
+                policies[case.kind] = rule_checks.reminder_policy(rules.rule_set_for(case.kind))
             policy = policies[case.kind]
             for step in schedule.plan(case.due_date, policy, is_workday=calendar.is_workday):
                 fire_at = _aware(schedule.fire_at(step, policy))

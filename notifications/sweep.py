@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from opinions import rules
+from opinions import rule_checks, rules
 from opinions.models import Case, RuleSet
 
 from . import schedule
@@ -43,7 +43,7 @@ def open_case_kinds(now: datetime) -> list[str] | None:
     if not rule_sets:
         return None if schedule.in_window(local, schedule.Policy(), is_workday=is_workday) else []
     return [rs.case_kind for rs in rule_sets
-            if schedule.in_window(local, rules.reminder_policy(rs), is_workday=is_workday)]
+            if schedule.in_window(local, rule_checks.reminder_policy(rs), is_workday=is_workday)]
 
 
 def claim_due(*, now: datetime, limit: int = BATCH_SIZE) -> list[int]:

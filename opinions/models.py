@@ -16,6 +16,7 @@ from agencies.models import Body, Committee
 
 from . import choices
 from .deadlines import zh_number
+from .rule_checks import validate_reminder_policy, validate_rule_text
 from .workflow import CaseStatus, ItemStatus
 
 USER = settings.AUTH_USER_MODEL
@@ -101,8 +102,6 @@ class RuleSet(models.Model):
         return f"{self.jurisdiction} · {self.get_case_kind_display()}"
 
     def clean(self):
-        from .rules import validate_reminder_policy, validate_rule_text
-
         validate_rule_text(self.deadline_rule, field="deadline_rule")
         validate_reminder_policy(self)
 

@@ -3,10 +3,7 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-
-from notifications import schedule
 
 from . import deadlines
 from .choices import MeetingKind
@@ -38,15 +35,6 @@ def extension_approver_for(case) -> ExtensionApprover:
 def default_rule_text(case_kind: str) -> str:
     rule_set = rule_set_for(case_kind)
     return rule_set.deadline_rule if rule_set else ""
-
-
-def validate_rule_text(text: str, *, field: str = "deadline_rule") -> None:
-    if not text:
-        return
-    try:
-        deadlines.Rule.parse(text)
-    except deadlines.RuleSyntaxError as exc:
-        raise ValidationError({field: from_deadline_error(exc).message}) from exc
 
 
 def work_calendar(first_year: int, last_year: int) -> deadlines.WorkCalendar:
@@ -109,26 +97,6 @@ def missing_calendar_years(years) -> list[int]:
 
 def describe_missing_calendar(year: int) -> str:
     return _("The working-day calendar for %(year)s has not been entered yet.") % {"year": year}
-
-
-def reminder_policy(rule_set: RuleSet | None) -> schedule.Policy:
-    if rule_set is None:
-        return schedule.Policy()
-    return schedule.Policy(
-        days_before=tuple(rule_set.reminder_days), overdue_after_days=rule_set.overdue_notice_after_days,
-        escalate_after_workdays=rule_set.escalate_after_workdays, window_start=rule_set.send_window_start,
-        window_end=rule_set.send_window_end,
-    )
-
-
-def validate_reminder_policy(rule_set: RuleSet) -> None:
-    days = rule_set.reminder_days
-    if not isinstance(days, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in days):
-        raise ValidationError({"reminder_days": _("A list of whole numbers of days, e.g. [30, 14, 7, 3, 1, 0].")})
-    try:
-        reminder_policy(rule_set)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
 
 
 class ReminderCalendar:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from agencies.models import Body, Committee
 
 from .. import rules, selectors
+from ..actions import case_action_specs_for
 from ..choices import FurtherSupervision
 from ..models import (
     Attachment,
@@ -158,9 +159,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, case) -> list[str]:
-        from .views import offered_action_slugs
-
-        return offered_action_slugs(self.context["request"].user, case)
+        return [spec.slug for spec in case_action_specs_for(self.context["request"].user, case)]
 
 
 class TimelineChangeSerializer(serializers.Serializer):

@@ -20,10 +20,10 @@ from agencies.models import Body, Committee
 from npc_tracker.api_schema import AutoSchema
 
 from .. import attachments, dashboard, rules, selectors, services
+from ..actions import CASE_ACTIONS, ITEM_ACTIONS
 from ..filtersets import CaseFilterSet
 from ..models import CalendarDay, CaseItem, Meeting, RuleSet
 from ..permissions import can_create_cases, case_roles, item_roles
-from ..views.actions import CASE_ACTIONS, ITEM_ACTIONS, case_actions_for
 from ..workflow import Action, ever_allowed, item_action_ever_allowed
 from . import serializers as s
 from .examples import CASE_EXAMPLES, ITEM_EXAMPLES
@@ -35,10 +35,6 @@ REFUSALS = {
     404: OpenApiResponse(description="No such case, or not visible to you."),
     409: OpenApiResponse(description="Refused now (e.g. wrong status): a machine-readable `code` and `detail`."),
 }
-
-
-def offered_action_slugs(user, case) -> list[str]:
-    return [offered.spec.slug for offered in case_actions_for(user, case)]
 
 
 def _may_ever(user, case, workflow_actions) -> bool:

@@ -28,6 +28,7 @@ from ..filtersets import CaseFilterSet
 from ..models import Case
 from ..permissions import available_actions, can_create_cases, can_upload_case_files, case_roles
 from ..workflow import Action, CaseStatus
+from .offered import case_actions_for, item_actions_for
 
 PAGE_SIZE = 50
 # The filters most lists need; the rest (the dashboard's links use them) wait behind "More filters".
@@ -191,8 +192,6 @@ def case_detail(request, pk):
 
 def render_case(request, case, *, bound=None, status=200):
     """The case page; `bound` is an action form sent back with its errors, shown open where it was."""
-    from .actions import case_actions_for, item_actions_for
-
     case = Case.objects.select_related("lead_body", "meeting", "drafting_committee", "supervising_committee",
                                        "consulted_committee").get(pk=case.pk)
     today = selectors.today()

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from opinions import services
+from opinions.actions import CASE_ACTIONS, ITEM_ACTIONS
 from opinions.models import Attachment, Case, Report
 from opinions.selectors import today
-from opinions.views.actions import CASE_ACTIONS, ITEM_ACTIONS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,128 @@
+"""The actions of a case and of its items, one registry read by the pages (a form and a button each) and by the
+API (a POST endpoint each, its input derived from the same form): each entry names its form, the service it calls
+and the workflow actions that allow it, so no page or endpoint can disagree with the workflow about who may do what.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import forms as f
+from . import services
+from .choices import ExtensionDecision, ReportKind
+from .models import Case
+from .permissions import available_actions, item_roles
+from .workflow import Action, ItemAction, available_item_actions
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    slug: str
+    label: Promise
+    form: type[forms.Form]
+    run: Callable  # (case or item, actor, cleaned_data) -> None
+    allowed_by: frozenset  # workflow actions, any of which makes this one available
+    done: Promise
+    style: str = ""
+    shown_if: Callable[[Case], bool] = lambda case: True
+
+
+def _has_pending_extension(case) -> bool:
+    return case.extensions.filter(decision=ExtensionDecision.PENDING).exists()
+
+
+def _report(kind):
+    return lambda case, actor, data: services.report_submit(case=case, actor=actor, kind=kind, **data)
+
+
+CASE_ACTIONS = [
+    ActionSpec("issue", _("Issue to the body (交办)"), f.IssueForm,
+               lambda case, actor, data: services.case_issue(case=case, actor=actor, **data),
+               frozenset({Action.ISSUE}), _("Case issued to the body."), "primary"),
+    ActionSpec("acknowledge", _("Acknowledge receipt (签收)"), f.AcknowledgeForm,
+               lambda case, actor, data: services.case_acknowledge(case=case, actor=actor, **data),
+               frozenset({Action.ACKNOWLEDGE}), _("Receipt acknowledged."), "primary"),
+    ActionSpec("submit-consultation-draft", _("Submit a draft for consultation (征求意见稿)"), f.ReportForm,
+               _report(ReportKind.CONSULTATION_DRAFT), frozenset({Action.SUBMIT_CONSULTATION_DRAFT}),
+               _("Draft sent to the committee for comments.")),
+    ActionSpec("comment-consultation", _("Send comments on the draft"), f.CommentForm,
+               lambda case, actor, data: services.consultation_comment(case=case, actor=actor, **data),
+               frozenset({Action.COMMENT_CONSULTATION}), _("Comments sent to the body."), "primary"),
+    ActionSpec("submit-report", _("Submit the written report"), f.ReportForm, _report(ReportKind.FINAL),
+               frozenset({Action.SUBMIT_REPORT}), _("Report submitted to the committee."), "primary"),
+    ActionSpec("submit-interim-report", _("Submit an interim report"), f.ReportForm, _report(ReportKind.INTERIM),
+               frozenset({Action.SUBMIT_INTERIM_REPORT}), _("Interim report submitted.")),
+    ActionSpec("accept-report", _("Accept the report"), f.OptionalCommentForm,
+               lambda case, actor, data: services.report_accept(case=case, actor=actor, **data),
+               frozenset({Action.ACCEPT_REPORT}), _("Report accepted."), "primary"),
+    ActionSpec("return-report", _("Return the report for revision"), f.ReasonForm,
+               lambda case, actor, data: services.report_return(case=case, actor=actor, **data),
+               frozenset({Action.RETURN_REPORT}), _("Report returned to the body.")),
+    ActionSpec("evaluate", _("Record the satisfaction evaluation (满意度测评)"), f.EvaluationForm,
+               lambda case, actor, data: services.evaluation_record(case=case, actor=actor, **data),
+               frozenset({Action.EVALUATE_SATISFIED, Action.EVALUATE_BASICALLY_SATISFIED,
+                          Action.EVALUATE_DISSATISFIED}), _("Evaluation recorded."), "primary"),
+    ActionSpec("close", _("Close the case (办结)"), f.OptionalCommentForm,
+               lambda case, actor, data: services.case_close(case=case, actor=actor, reason=data["comment"]),
+               frozenset({Action.CLOSE}), _("Case closed.")),
+    ActionSpec("request-extension", _("Request an extension"), f.ExtensionRequestForm,
+               lambda case, actor, data: services.extension_request(case=case, actor=actor, **data),
+               frozenset({Action.REQUEST_EXTENSION}), _("Extension requested.")),
+    ActionSpec("decide-extension", _("Decide the extension request"), f.ExtensionDecisionForm,
+               lambda case, actor, data: services.extension_decide_pending(case=case, actor=actor, **data),
+               frozenset({Action.DECIDE_EXTENSION}), _("Extension decided."), "primary",
+               shown_if=_has_pending_extension),
+    ActionSpec("publish", _("Publish (向社会公布)"), f.ConfirmForm,
+               lambda case, actor, data: services.case_publish(case=case, actor=actor),
+               frozenset({Action.PUBLISH}), _("Case published."), shown_if=lambda case: not case.is_public),
+    ActionSpec("reopen", _("Reopen"), f.ReasonForm,
+               lambda case, actor, data: services.case_reopen(case=case, actor=actor, **data),
+               frozenset({Action.REOPEN}), _("Case reopened.")),
+    ActionSpec("further-supervision", _("Decide further supervision (专题询问 / 质询 / 跟踪检查)"),
+               f.FurtherSupervisionForm,
+               lambda case, actor, data: services.case_decide_further_supervision(case=case, actor=actor, **data),
+               frozenset({Action.PROPOSE_ESCALATION}), _("Decision recorded on the case.")),
+    ActionSpec("withdraw", _("Withdraw the draft"), f.ReasonForm,
+               lambda case, actor, data: services.case_withdraw(case=case, actor=actor, **data),
+               frozenset({Action.WITHDRAW}), _("Draft withdrawn."), "danger"),
+]
+CASE_ACTIONS_BY_SLUG = {spec.slug: spec for spec in CASE_ACTIONS}
+
+
+def _progress(item, actor, data):
+    services.item_report_progress(item=item, actor=actor, progress_note=data["progress_note"],
+                                  measures=data["measures"] or None, rectified_amount=data.get("rectified_amount"),
+                                  files=data["files"])
+
+
+ITEM_ACTIONS = [
+    ActionSpec("report-progress", _("Report progress"), f.ProgressForm, _progress,
+               frozenset({ItemAction.REPORT_PROGRESS}), _("Progress recorded."), "primary"),
+    ActionSpec("mark-done", _("Mark done for verification"), f.MarkDoneForm,
+               lambda item, actor, data: services.item_mark_done(item=item, actor=actor, **data),
+               frozenset({ItemAction.MARK_DONE}), _("Item marked done; the committee will verify it.")),
+    ActionSpec("verify", _("Verify and close (销号)"), f.ItemNoteForm,
+               lambda item, actor, data: services.item_verify(item=item, actor=actor, **data),
+               frozenset({ItemAction.VERIFY}), _("Item verified and closed."), "primary"),
+    ActionSpec("send-back", _("Send back"), f.ItemReasonForm,
+               lambda item, actor, data: services.item_send_back(item=item, actor=actor, **data),
+               frozenset({ItemAction.SEND_BACK}), _("Item sent back to the body.")),
+    ActionSpec("carry-over", _("Carry over (持续整改)"), f.ItemReasonForm,
+               lambda item, actor, data: services.item_carry_over(item=item, actor=actor, **data),
+               frozenset({ItemAction.CARRY_OVER}), _("Item carried over.")),
+]
+ITEM_ACTIONS_BY_SLUG = {spec.slug: spec for spec in ITEM_ACTIONS}
+
+
+def case_action_specs_for(user, case) -> list[ActionSpec]:
+    """The case's actions this user may take now, in the page's order."""
+    allowed = set(available_actions(user, case))
+    return [spec for spec in CASE_ACTIONS if spec.allowed_by & allowed and spec.shown_if(case)]
+
+
+def item_action_specs_for(user, item, case) -> list[ActionSpec]:
+    allowed = set(available_item_actions(item.status, case.status, item_roles(user, item)))
+    return [spec for spec in ITEM_ACTIONS if spec.allowed_by & allowed]

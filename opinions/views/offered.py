@@ -1,0 +1,43 @@
+"""The actions offered on a case page: each allowed entry of the registry with its form, bound or not."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.urls import reverse
+
+from ..actions import ActionSpec, case_action_specs_for, item_action_specs_for
+
+
+@dataclass
+class OfferedAction:
+    """An action offered on the page, with its (possibly bound, possibly invalid) form."""
+
+    spec: ActionSpec
+    form: forms.Form
+    url: str
+    open: bool = False
+
+
+def case_actions_for(user, case, *, bound: OfferedAction | None = None) -> list[OfferedAction]:
+    offered = []
+    for spec in case_action_specs_for(user, case):
+        url = reverse("opinions:case_action", args=[case.pk, spec.slug])
+        offered.append(bound if bound is not None and bound.url == url
+                       else OfferedAction(spec, spec.form(prefix=spec.slug), url))
+    return offered
+
+
+def item_actions_for(user, item, case, *, bound: OfferedAction | None = None) -> list[OfferedAction]:
+    offered = []
+    for spec in item_action_specs_for(user, item, case):
+        url = reverse("opinions:item_action", args=[case.pk, item.pk, spec.slug])
+        offered.append(bound if bound is not None and bound.url == url
+                       else OfferedAction(spec, item_form(spec, item), url))
+    return offered
+
+
+def item_form(spec, item, *data) -> forms.Form:
+    form = spec.form(*data, prefix=f"item{item.pk}-{spec.slug}")
+    if item.amount is None:  # only audit problems with money involved ask how much of it is rectified
+        form.fields.pop("rectified_amount", None)
+    return form
