@@ -62,7 +62,7 @@ def ledger_rows(cases) -> Iterator[list]:
             "、".join(body.name for body in case.co_bodies.all()) or None,
             case.supervising_committee.name if case.supervising_committee else None, case.due_date,
             statuses.get(case.status, case.status),
-            (case.due_date - as_of).days if case.due_date and case.status in NOT_YET_SUBMITTED else None,
+            case.days_to_due(as_of) if case.status in NOT_YET_SUBMITTED else None,
             case.item_count, case.items_closed,
             timezone.localtime(case.last_updated).replace(tzinfo=None) if case.last_updated else None,
         ]

@@ -3,7 +3,7 @@
 Writes go through opinions.services; nothing here enforces business rules beyond integrity constraints.
 """
 
-from datetime import time
+from datetime import date, time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Body, Committee
 
 from . import choices
-from .deadlines import zh_number
+from .deadlines import days_left, zh_number
 from .rule_checks import validate_reminder_policy, validate_rule_text
 from .workflow import CaseStatus, ItemStatus
 
@@ -212,6 +212,10 @@ class Case(models.Model):
 
     def __str__(self):
         return self.title
+
+    def days_to_due(self, today: date) -> int | None:
+        """Days from `today` to the due date: negative when overdue, None without a due date."""
+        return days_left(self.due_date, today) if self.due_date else None
 
     @property
     def year(self):

@@ -118,9 +118,9 @@ def due_soon() -> DueSoon:
 
 def rag(case: Case, today: date, soon: DueSoon) -> str:
     """Red (overdue) / amber (due within the rule set's days, 14 by default) / green, from the due date."""
-    if case.status not in NOT_YET_SUBMITTED or case.due_date is None:
+    days = case.days_to_due(today)
+    if case.status not in NOT_YET_SUBMITTED or days is None:
         return "none"
-    days = (case.due_date - today).days
     if days < 0:
         return "red"
     if days <= soon.days(case.kind):

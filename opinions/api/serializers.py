@@ -134,7 +134,7 @@ class CaseListSerializer(serializers.ModelSerializer):
         return selectors.rag(case, self.context["today"], self.context["due_soon"])
 
     def get_days_left(self, case) -> int | None:
-        return (case.due_date - self.context["today"]).days if case.due_date else None
+        return case.days_to_due(self.context["today"])
 
 
 class CaseDetailSerializer(CaseListSerializer):

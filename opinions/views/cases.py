@@ -58,7 +58,7 @@ def case_list(request):
     for case in page:
         case.kind_label, case.status_label = kinds.get(case.kind, case.kind), statuses[case.status]
         case.rag = selectors.rag(case, today, soon)
-        case.days_left = (case.due_date - today).days if case.due_date else None
+        case.days_left = case.days_to_due(today)
         case.days_overdue = -case.days_left if case.days_left is not None else None
     query = request.GET.copy()
     query.pop("page", None)
@@ -215,7 +215,7 @@ def render_case(request, case, *, bound=None, status=200):
         "reminders": reminders,
         "due_explanation": rules.explain_due(case, "en" if request.LANGUAGE_CODE == "en" else "zh"),
         "rag": selectors.rag(case, today, selectors.due_soon()),
-        "days_left": (case.due_date - today).days if case.due_date else None,
+        "days_left": case.days_to_due(today),
         "days_overdue": (today - case.due_date).days if case.due_date else None,
         "roles": case_roles(request.user, case),
         "offered": case_actions_for(request.user, case, bound=bound),
