@@ -8,6 +8,15 @@ from .workflow import Role
 
 
 def case_roles(user, case) -> frozenset[Role]:
+    """Worked out once per user on a loaded case: a page asks for every button, item and file form. A service that
+    changes a case works on a fresh, locked instance, so nothing stale is asked again."""
+    known = case.__dict__.setdefault("_roles_by_user", {})
+    if user.pk not in known:
+        known[user.pk] = _case_roles(user, case)
+    return known[user.pk]
+
+
+def _case_roles(user, case) -> frozenset[Role]:
     scope = user_scope(user)
     roles = set()
     case_committees = {case.drafting_committee_id, case.supervising_committee_id, case.consulted_committee_id}
