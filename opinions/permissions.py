@@ -4,6 +4,7 @@ roles a user holds relative to a case, and what the table then lets them do."""
 from agencies.selectors import user_scope
 
 from . import workflow
+from .rules import extension_approver_for
 from .workflow import Role
 
 
@@ -48,8 +49,6 @@ def co_body_ids(case) -> set[int]:
 
 
 def available_actions(user, case) -> list:
-    from .rules import extension_approver_for
-
     return workflow.available_actions(case.status, case_roles(user, case),
                                       extension_approver=extension_approver_for(case))
 

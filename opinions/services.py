@@ -6,13 +6,14 @@ workflow table asked, the change and its history (actor + reason) written togeth
 defaults to now.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.selectors import user_scope
 from notifications import services as notifications
 from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 
@@ -601,8 +602,6 @@ RULE_SET_FIELDS = {
 
 
 def _require_admin(actor) -> None:
-    from agencies.selectors import user_scope
-
     if not user_scope(actor).is_admin:
         raise NotAllowed(_("Only administrators change the rules and the calendar."))
 
@@ -709,11 +708,6 @@ def calendar_enter_year(*, year: int, actor, rest_days: dict[date, str], make_up
                         replace: bool = False) -> int:
     """Enter a year's working-day calendar as the State Council publishes it: weekends are rest days, statutory
     holidays are added as rest days, 调休 weekend days as working days. Returns the number of days written."""
-    from datetime import timedelta
-
-    from .choices import CalendarSource
-    from .models import CalendarDay
-
     outside = [d for d in (*rest_days, *make_up_workdays) if d.year != year]
     if outside:
         raise InvalidInput(_("%(date)s is not in %(year)s.") % {"date": outside[0], "year": year})
