@@ -19,7 +19,7 @@ class ReminderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Try failed reminders again"))
+    @admin.action(description=_("Try failed reminders again"), permissions=["change"])
     def retry(self, request, queryset):
         count = sweep.retry_failed(queryset.values_list("pk", flat=True))
         self.message_user(request, _("%(n)d reminders will be sent by the next sweep.") % {"n": count},

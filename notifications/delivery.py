@@ -43,20 +43,29 @@ def send_one(notification_id: int, *, now: datetime | None = None) -> str:
         # it is retried like a transient failure and, after the last attempt, left failed for an administrator.
         logger.exception("sending notification %s raised", notification_id)
         return _record_failure(notification, DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False), now=now)
-    Notification.objects.filter(pk=notification_id).update(state=NotificationState.SENT, sent_at=now, last_error="")
+    if not _this_claim(notification).update(state=NotificationState.SENT, sent_at=now, last_error=""):
+        return "superseded"
     return "sent"
+
+
+def _this_claim(notification):
+    """The row while it is still this sender's: a sender slower than the lease must not overwrite the outcome of
+    the one that took the row over after it (nor put it back to pending while that one is sending)."""
+    return Notification.objects.filter(pk=notification.pk, state=NotificationState.SENDING,
+                                       claimed_at=notification.claimed_at)
 
 
 def _record_failure(notification, exc: DeliveryError, *, now: datetime) -> str:
     if exc.permanent or notification.attempts >= MAX_ATTEMPTS:
         with transaction.atomic():
-            Notification.objects.filter(pk=notification.pk).update(state=NotificationState.FAILED,
-                                                                   last_error=str(exc))
+            if not _this_claim(notification).update(state=NotificationState.FAILED, last_error=str(exc)):
+                return "superseded"
             if exc.permanent and notification.endpoint_id:
                 _disable_endpoint(notification, str(exc))
         return "failed"
-    Notification.objects.filter(pk=notification.pk).update(
-        state=NotificationState.PENDING, last_error=str(exc), next_attempt_at=now + backoff(notification.attempts))
+    if not _this_claim(notification).update(state=NotificationState.PENDING, last_error=str(exc),
+                                            next_attempt_at=now + backoff(notification.attempts)):
+        return "superseded"
     return "retry"
 
 

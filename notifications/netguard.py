@@ -92,7 +92,8 @@ def _check(host: str, address: IPAddress) -> None:
     if str(address) == host.strip("[]"):
         message = _("The address %(address)s is %(reason)s; webhooks may only go to public addresses.")
     else:
-        message = _("%(host)s resolves to %(address)s, %(reason)s; webhooks may only go to public addresses.")
+        # The name's address stays unsaid: anyone may type a name, and must not map the intranet's DNS with it.
+        message = _("%(host)s resolves to an address that is %(reason)s; webhooks may only go to public addresses.")
     raise ForbiddenTarget(message % {"host": host, "address": address, "reason": reason} + " " + _(
         "An administrator can allow an intranet gateway in the setting WEBHOOK_ALLOWED_NETWORKS."))
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from opinions import rule_checks, rules
@@ -29,7 +29,8 @@ from .services import NEEDS_REMINDERS, external_copy, messages_for, send_saved
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# A reminder whose delivery raised this many times is failed and shown in the admin (state "failed").
+# A reminder whose delivery raised this many times is failed and shown in the admin (state "failed"). Fewer than a
+# notification's (delivery.MAX_ATTEMPTS): a reminder's attempts are the whole batch's work, each a sweep apart.
 MAX_ATTEMPTS = 5
 # A claimed batch whose delivery task never ran (broker down, worker lost) is handed out again after this.
 CLAIM_LEASE = timedelta(minutes=10)
@@ -67,10 +68,16 @@ def claim_due(*, now: datetime, limit: int = BATCH_SIZE) -> list[int]:
 
 
 def reclaim_stale(*, now: datetime) -> list[int]:
-    """Claimed rows older than the lease: their task was lost. Renew the lease and hand them out again."""
+    """Claimed rows older than the lease: their task was lost. Renew the lease and hand them out again, counting it
+    as an attempt: a batch lost every time (it kills its worker, or fails before any row) ends failed, not handed
+    out for ever."""
     stale = Reminder.objects.filter(state=ReminderState.CLAIMED, claimed_at__lt=now - CLAIM_LEASE)
+    stale.filter(attempts__gte=MAX_ATTEMPTS - 1).update(
+        state=ReminderState.FAILED, attempts=MAX_ATTEMPTS, next_attempt_at=None, finished_at=now,
+        last_error="lost while delivering, on every attempt", outcome="lost while delivering")
     ids = list(stale.values_list("pk", flat=True)[:BATCH_SIZE])
-    Reminder.objects.filter(pk__in=ids, state=ReminderState.CLAIMED).update(claimed_at=now)
+    Reminder.objects.filter(pk__in=ids, state=ReminderState.CLAIMED).update(claimed_at=now,
+                                                                            attempts=F("attempts") + 1)
     return ids
 
 
@@ -91,8 +98,9 @@ def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
     for case in cases.values():
         case._co_body_ids = set(co_bodies[case.pk])  # the cache permissions.co_body_ids reads
     also_due = defaultdict(set)
+    # A failed later step supersedes nothing: the earlier one must still go out.
     for case_id, due_date, step in Reminder.objects.filter(case_id__in=cases, fire_at__lte=now).exclude(
-            state=ReminderState.CANCELLED).values_list("case_id", "due_date", "step"):
+            state__in=(ReminderState.CANCELLED, ReminderState.FAILED)).values_list("case_id", "due_date", "step"):
         also_due[(case_id, due_date)].add(step)
     directory = Directory.for_cases(cases.values())
     outcomes, failures, delivered = defaultdict(list), defaultdict(int), []

@@ -92,3 +92,21 @@ def test_a_message_lost_while_sending_on_every_attempt_is_failed_not_handed_out_
     assert delivery.due_for_retry(now=NOW + delivery.SENDING_LEASE + timedelta(seconds=1)) == []
     lost.refresh_from_db()
     assert lost.state == NotificationState.FAILED
+
+
+def test_a_sender_slower_than_the_lease_does_not_overwrite_the_one_that_took_over(world, monkeypatch):
+    outcomes = []
+
+    def lease_runs_out_and_another_worker_takes_over(notification):
+        later = NOW + delivery.SENDING_LEASE + timedelta(minutes=1)
+        assert delivery.due_for_retry(now=later) == [notification.pk]
+        outcomes.append(delivery.send_one(notification.pk, now=later))
+
+    monkeypatch.setitem(TRANSPORTS, Channel.EMAIL, ScriptedTransport(
+        broken="", while_sending=lease_runs_out_and_another_worker_takes_over))
+    slow = email(world, "a@gov.example")
+    assert delivery.send_one(slow.pk, now=NOW) == "superseded"
+    assert outcomes == ["sent"]
+    slow.refresh_from_db()
+    assert (slow.state, slow.claimed_at) == (NotificationState.SENT, NOW + delivery.SENDING_LEASE
+                                             + timedelta(minutes=1))

@@ -196,3 +196,23 @@ def test_an_administrator_sees_failed_reminders_and_retries_them(broken_reminder
     broken = Reminder.objects.get(pk=broken_reminder.pk)
     assert (broken.state, broken.attempts, broken.next_attempt_at) == (ReminderState.PLANNED, 0, None)
     assert broken.pk in sweep.claim_due(now=MONDAY_MORNING)
+
+
+def test_a_batch_lost_on_every_attempt_ends_failed_instead_of_being_handed_out_for_ever(received_case):
+    ids = sweep.claim_due(now=MONDAY_MORNING)
+    now = MONDAY_MORNING
+    for _lost in range(sweep.MAX_ATTEMPTS - 1):  # the delivery task never runs, or dies before any row is done
+        now += sweep.CLAIM_LEASE + timedelta(minutes=1)
+        assert sorted(sweep.reclaim_stale(now=now)) == sorted(ids)
+    now += sweep.CLAIM_LEASE + timedelta(minutes=1)
+    assert sweep.reclaim_stale(now=now) == []
+    assert set(Reminder.objects.filter(pk__in=ids).values_list("state", flat=True)) == {ReminderState.FAILED}
+    assert set(Reminder.objects.filter(pk__in=ids).values_list("attempts", flat=True)) == {sweep.MAX_ATTEMPTS}
+
+
+def test_a_failed_later_step_does_not_swallow_the_earlier_one(received_case, world):
+    ids = sweep.claim_due(now=MONDAY_MORNING)
+    overdue = Reminder.objects.get(pk__in=ids, step="overdue")
+    Reminder.objects.filter(pk__in=ids).exclude(pk=overdue.pk).update(state=ReminderState.FAILED)  # 通报 gave up
+    assert sweep.deliver([overdue.pk], now=MONDAY_MORNING) == {ReminderState.SENT: 1}
+    assert inbox(world.liaison) == ["reminder_overdue"]

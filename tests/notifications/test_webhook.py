@@ -146,7 +146,7 @@ def test_a_name_that_resolves_elsewhere_when_used_than_when_saved_is_refused(rec
     assert delivery.send_one(message.pk) == "failed"
     assert receiver.requests == []
     message.refresh_from_db()
-    assert "hooks.example.org 指向 127.0.0.1" in message.last_error
+    assert "hooks.example.org 指向的地址是本机回环地址" in message.last_error
 
 
 def test_an_allowed_host_name_is_sent_to_whatever_it_resolves_to_with_its_name_in_the_host_header(
