@@ -96,22 +96,27 @@ class _RenderedField:
 
 
 def _rendered_fields(form, names) -> list:
-    """The filter fields as HTML, kept in the cache under everything they are made of (language, values, labels,
-    every option), so never stale: rendering the selects' two hundred options was a third of the page's CPU."""
+    """The filter fields as HTML. A select's HTML is kept in the cache under everything it is made of (language,
+    chosen values, label, every option), so never stale: rendering the selects' two hundred options was a third of
+    the page's CPU. Only choices are kept, so what users type (a search, a date) never grows the cache."""
     if form.errors:
         return [form[name] for name in names]
-    made_of = [get_language()]
+    language, rendered = get_language(), []
     for name in names:
         field = form.fields[name]
-        made_of.append((name, form.data.getlist(name), str(field.label),
-                        [(str(value), str(label)) for value, label in getattr(field.widget, "choices", ())]))
-    key = "case-filters:" + hashlib.sha256(repr(made_of).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = [str(form[name]) for name in names]
-        cache.set(key, html, 3600)
-    return [_RenderedField(str(form.fields[name].label), mark_safe(part))
-            for name, part in zip(names, html, strict=True)]
+        options = [(str(value), str(label)) for value, label in getattr(field.widget, "choices", ())]
+        chosen = form.data.getlist(name)
+        if not options or not set(chosen) <= {value for value, _label in options}:
+            rendered.append(form[name])
+            continue
+        made_of = (language, name, chosen, str(field.label), options)
+        key = "case-filter:" + hashlib.sha256(repr(made_of).encode()).hexdigest()
+        html = cache.get(key)
+        if html is None:
+            html = str(form[name])
+            cache.set(key, html, 3600)
+        rendered.append(_RenderedField(str(field.label), mark_safe(html)))
+    return rendered
 
 
 def _share_choices(form) -> None:
@@ -195,6 +200,7 @@ def render_case(request, case, *, bound=None, status=200):
     case = Case.objects.select_related("lead_body", "meeting", "drafting_committee", "supervising_committee",
                                        "consulted_committee").get(pk=case.pk)
     today = selectors.today()
+    days_left = case.days_to_due(today)
     attachments = list(case.attachments.select_related("uploaded_by"))
     items = list(case.items.select_related("responsible_body"))
     for item in items:
@@ -215,8 +221,8 @@ def render_case(request, case, *, bound=None, status=200):
         "reminders": reminders,
         "due_explanation": rules.explain_due(case, "en" if request.LANGUAGE_CODE == "en" else "zh"),
         "rag": selectors.rag(case, today, selectors.due_soon()),
-        "days_left": case.days_to_due(today),
-        "days_overdue": (today - case.due_date).days if case.due_date else None,
+        "days_left": days_left,
+        "days_overdue": -days_left if days_left is not None else None,
         "roles": case_roles(request.user, case),
         "offered": case_actions_for(request.user, case, bound=bound),
         "can_edit": Action.EDIT_DRAFT in available_actions(request.user, case),

@@ -33,3 +33,26 @@ def test_the_filters_show_what_was_chosen_and_a_second_view_is_the_same_form(cli
     assert '<option value="true" selected>' in first
     assert filter_form(client, {"kind": "motion", "overdue": "true"}) == first
     assert '<option value="motion" selected>' not in filter_form(client)
+
+
+def test_what_users_type_into_the_filters_never_grows_the_cache(client, world, monkeypatch):
+    from django.core.cache import cache
+
+    kept, set_in_cache = set(), cache.set
+    monkeypatch.setattr(cache, "set", lambda key, *args, **kw: kept.add(key) or set_in_cache(key, *args, **kw))
+    client.force_login(world.office_staff)
+    client.get("/cases/")
+    first_view = set(kept)  # the selects (empty when an earlier test already kept them)
+    for n in range(30):
+        assert client.get("/cases/", {"q": f"搜索{n}", "issued_after": f"2020-01-{n % 28 + 1:02d}"}).status_code == 200
+    assert kept == first_view
+
+
+def test_a_bad_yes_or_no_is_a_400_naming_the_field_on_the_page_and_in_the_api(client, world):
+    client.force_login(world.office_staff)
+    page = client.get("/cases/", {"overdue": "maybe"})
+    assert page.status_code == 400
+    assert "overdue" in page.context["filter"].errors
+    api = client.get("/api/v1/cases/", {"rehandled": "x"})
+    assert api.status_code == 400
+    assert "rehandled" in api.json()

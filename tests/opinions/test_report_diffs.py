@@ -108,10 +108,14 @@ def test_side_by_side_is_404_without_two_versions_of_the_case(client, world, rec
     assert page(client, world.staff, url).status_code == 404
 
 
-def test_the_migration_stores_the_diffs_of_existing_reports(world, received_case):
-    submit(received_case, world, "一稿")
+def test_the_migration_stores_the_diffs_of_existing_reports(world, received_case, make_case):
+    first = submit(received_case, world, "一稿")
     second = submit(received_case, world, "二稿")
-    Report.objects.update(changes=None)
+    other_case = services.case_acknowledge(
+        case=services.case_issue(case=make_case(title="另一件"), actor=world.staff), actor=world.liaison)
+    first_of_other = submit(other_case, world, "另一件的一稿")  # written after "二稿", but of another case
+    Report.objects.update(changes=None)  # as the new column is before the migration fills it
     importlib.import_module("opinions.migrations.0011_report_changes").store_changes(apps, None)
     assert Report.objects.get(pk=second.pk).changes == textdiff.diff("一稿", "二稿").to_json()
-    assert Report.objects.exclude(pk=second.pk).get().changes is None
+    assert Report.objects.get(pk=first.pk).changes is None  # nothing before it
+    assert Report.objects.get(pk=first_of_other.pk).changes is None  # not a diff against the other case's report
