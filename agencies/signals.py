@@ -8,7 +8,8 @@ a shell — none of which goes through our services, so the one place that sees 
 from django.conf import settings
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
-from knox.models import get_token_model
+
+from .tokens import tokens_revoke_all
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="agencies.tokens_die_with_the_password")
@@ -32,5 +33,5 @@ def _note_credential_change(sender, instance, update_fields=None, **kwargs):
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="agencies.revoke_api_tokens")
 def _revoke_api_tokens(sender, instance, created, **kwargs):
     if getattr(instance, "_revoke_api_tokens", False):
-        get_token_model().objects.filter(user=instance).delete()
+        tokens_revoke_all(user=instance)
         instance._revoke_api_tokens = False

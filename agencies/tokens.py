@@ -25,5 +25,11 @@ def token_revoke(*, user, token_key: str) -> bool:
     return bool(deleted)
 
 
+def tokens_revoke_all(*, user) -> int:
+    """Every token of the user: they must not outlive the password they were made under (agencies.signals)."""
+    deleted, _rows = get_token_model().objects.filter(user=user).delete()
+    return deleted
+
+
 def own_tokens(user):
     return get_token_model().objects.filter(user=user).order_by("-created")

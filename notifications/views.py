@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from npc_tracker import submissions
 from npc_tracker.errors import DomainError
 from npc_tracker.forms import IdsField, refuse
 from npc_tracker.submissions import once_per_submission
@@ -86,6 +87,7 @@ def channel_action(request, pk, action):
         if exc.code == "not_found":
             raise Http404 from exc
         messages.error(request, exc.message)
+        submissions.refused(request)
     else:
         messages.success(request, done())
     return redirect("notifications:channels")

@@ -51,6 +51,12 @@ def once_per_submission(view):
     return wrapper
 
 
+def refused(request) -> None:
+    """For a view that refuses by redirecting with a message (not a 4xx): nothing was done, so the form's token is
+    given back and the same form may be corrected and sent again."""
+    request.submission_refused = True
+
+
 def _claimed(request, token, run):
     now = timezone.now()
     with transaction.atomic():
@@ -64,7 +70,7 @@ def _claimed(request, token, run):
             messages.info(request, _("This form was already submitted; it was not processed again."))
             return redirect(first.redirect_to or request.path)
         response = run()
-        if response.status_code >= 400:
+        if response.status_code >= 400 or getattr(request, "submission_refused", False):
             transaction.set_rollback(True)
         elif response.has_header("Location"):
             claim.redirect_to = response["Location"]

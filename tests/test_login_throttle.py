@@ -111,3 +111,12 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_names(client, world, se
     # Everyone comes through the proxy at 10.0.0.2; only the guessing client is locked.
     assert log_in(client, "/accounts/login/", "liaison", PASSWORD, address="10.0.0.2",
                   HTTP_X_REAL_IP="192.0.2.100").status_code == 302
+
+
+def test_without_a_proxy_setting_a_client_cannot_dodge_the_lock_by_naming_another_address(client, world, settings):
+    settings.CLIENT_IP_HEADER = ""
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "/accounts/login/", f"nobody{number}", "wrong-password", address="198.51.100.20",
+               HTTP_X_REAL_IP=f"192.0.2.{number}")  # a header any client can send, read only behind a proxy
+    assert log_in(client, "/accounts/login/", "liaison", PASSWORD, address="198.51.100.20",
+                  HTTP_X_REAL_IP="192.0.2.200").status_code == 429

@@ -137,3 +137,21 @@ def test_two_identical_posts_at_once_make_one_report(seeded, world, received_cas
     assert responses[0].url == responses[1].url
     assert Report.objects.filter(case=received_case).count() == 1
     assert Report.history.filter(case=received_case).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_upload_refused_with_a_message_gives_its_token_back_for_the_corrected_file(client, world, received_case,
+                                                                                     settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.files import PDF
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.liaison)
+    url, token = reverse("opinions:attachment_upload", args=[received_case.pk]), str(uuid.uuid4())
+    refused = client.post(url, {"file": SimpleUploadedFile("setup.pdf", b"MZ\x90\x00 not a pdf"),
+                                "submission_token": token})
+    assert refused.status_code == 302  # back to the page, with the reason as a message
+    assert received_case.attachments.count() == 0
+    client.post(url, {"file": SimpleUploadedFile("整改台账.pdf", PDF), "submission_token": token})
+    assert received_case.attachments.count() == 1

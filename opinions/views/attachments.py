@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from npc_tracker import submissions
 from npc_tracker.errors import DomainError
 from npc_tracker.submissions import once_per_submission
 
@@ -42,6 +43,7 @@ def attachment_upload(request, pk):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+        submissions.refused(request)
         return redirect(case_url)
     item, report = form.cleaned_data["item"], form.cleaned_data["report"]
     try:
@@ -49,6 +51,7 @@ def attachment_upload(request, pk):
                                     report=report)
     except DomainError as exc:
         messages.error(request, exc.message)
+        submissions.refused(request)
         return redirect(case_url)
     messages.success(request, _("“%(name)s” uploaded.") % {"name": attachment.original_name})
     anchor = f"item-{item.number}" if item else "reports" if report else "attachments"

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.selectors import user_scope
 from notifications.selectors import case_reminder_log
+from npc_tracker import submissions
 from npc_tracker.errors import DomainError
 from npc_tracker.forms import IdsField, refuse
 from npc_tracker.submissions import once_per_submission
@@ -187,6 +188,8 @@ def case_bulk_issue(request):
                          % {"n": len(issued)})
     for reason in refused:
         messages.error(request, _("Not issued: %(reason)s") % {"reason": reason})
+    if not issued:
+        submissions.refused(request)
     return redirect(f"{reverse('opinions:case_list')}?{form.cleaned_data['back']}")
 
 
