@@ -292,7 +292,7 @@ def cached(user, compute, *, filters: str, league_sort: str):
     everyone who sees the same cases through the same filters (all of leadership share one copy; a body's
     liaisons another): the page reads about fifteen aggregates and builds some three hundred links, so many people
     watching it cost little. Returns the value, when it was computed (a figure is at most that old), and a key for
-what is rendered from that very computation (None when nothing is kept).
+    what is rendered from that very computation (None when nothing is kept).
 
     The key is the user's scope (what cases_visible_to filters by) and not the user, and holds everything else
     the figures depend on: the page's filters, today, the amber settings, the sort and the language of labels."""
