@@ -50,11 +50,12 @@ def main():
     from django.utils import timezone
 
     from agencies.models import Body, Membership, MembershipRole
-    from notifications import sweep
-    from notifications.models import Notification, Reminder, ReminderState
-    from notifications.services import replan_cases
+    from notifications.models import Notification
     from opinions import services
-    from opinions.models import CalendarDay, Case
+    from opinions.choices import ReminderState
+    from opinions.models import CalendarDay, Case, Reminder
+    from opinions.reminders import sweep
+    from opinions.reminders.planning import replan_cases
 
     call_command("migrate", verbosity=0)
     today = timezone.localdate()
@@ -116,8 +117,9 @@ def main():
 def measure_worker_pool(redis_url: str, count: int, now, make_due) -> None:
     import subprocess
 
-    from notifications import sweep
-    from notifications.models import Reminder, ReminderState
+    from opinions.choices import ReminderState
+    from opinions.models import Reminder
+    from opinions.reminders import sweep
 
     make_due(count)
     batches = []
@@ -135,7 +137,7 @@ def measure_worker_pool(redis_url: str, count: int, now, make_due) -> None:
             time.sleep(0.5)
         already = Reminder.objects.filter(state=ReminderState.SENT).count()
         claimed = sum(map(len, batches))
-        from notifications.tasks import deliver_reminders
+        from opinions.reminders.tasks import deliver_reminders
 
         started = time.perf_counter()
         for ids in batches:

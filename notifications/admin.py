@@ -1,29 +1,12 @@
-"""Admin: every notification with its attempts and errors, re-send, and the reminder plan (read-only)."""
+"""Admin: every notification with its attempts and errors, and re-sending them; people's channels."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from . import delivery, sweep
-from .models import Endpoint, Notification, Reminder
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["case", "step", "due_date", "fire_at", "state", "attempts", "next_attempt_at", "last_error",
-                    "finished_at", "outcome"]
-    list_filter = ["state", "step"]
-    search_fields = ["case__title"]
-    readonly_fields = [f.name for f in Reminder._meta.fields]
-    actions = ["retry"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Try failed reminders again"), permissions=["change"])
-    def retry(self, request, queryset):
-        count = sweep.retry_failed(queryset.values_list("pk", flat=True))
-        self.message_user(request, _("%(n)d reminders will be sent by the next sweep.") % {"n": count},
-                          messages.SUCCESS)
+from . import delivery
+from .models import Endpoint, Notification
+from .queue import enqueue
+from .tasks import send_notifications
 
 
 @admin.register(Notification)
@@ -42,9 +25,6 @@ class NotificationAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         ids = [n.pk for n in queryset if delivery.resend(n.pk)]
         if ids:
-            from .queue import enqueue
-            from .tasks import send_notifications
-
             enqueue(send_notifications, ids)
         self.message_user(request, _("%(n)d notifications queued again.") % {"n": len(ids)}, messages.SUCCESS)
 

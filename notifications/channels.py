@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from npc_tracker.errors import InvalidInput
 
 from . import netguard
+from .compose import messages_for
 from .models import Channel, Endpoint, Notification, NotificationState
-from .services import messages_for, save_and_send
+from .services import save_and_send
 
 _VALIDATORS = {
     Channel.EMAIL: (EmailValidator(), lambda: _("Enter a valid e-mail address.")),

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .messages import event_message
-from .models import Notification, NotificationState
-from .services import messages_for, save_and_send
+from .compose import messages_for
+from .messages import CHANNEL_DISABLED, channel_disabled_subject
+from .models import Channel, Notification, NotificationState
 from .transports import TRANSPORTS, DeliveryError
 
 logger = logging.getLogger(__name__)
@@ -70,14 +70,18 @@ def _record_failure(notification, exc: DeliveryError, *, now: datetime) -> str:
 
 
 def _disable_endpoint(notification, reason: str) -> None:
-    """A channel that fails permanently is switched off and its owner told in the inbox, which always works."""
+    """A channel that fails for good is switched off and its owner told in the inbox, which always works. Copies on
+    the owner's other channels wait for the minute's retry sweep: delivery never queues tasks itself."""
     endpoint = notification.endpoint
     endpoint.enabled = False
     endpoint.disabled_reason = reason[:300]
     endpoint.save(update_fields=["enabled", "disabled_reason"])
-    subject, _body = event_message("channel_disabled", None)
-    save_and_send(messages_for([endpoint.user], key=f"disabled:{endpoint.pk}:{notification.pk}",
-                               event="channel_disabled", subject=f"{subject}{endpoint.target}", body=reason))
+    notices = messages_for([endpoint.user], key=f"disabled:{endpoint.pk}:{notification.pk}", event=CHANNEL_DISABLED,
+                           subject=channel_disabled_subject(endpoint.target), body=reason)
+    for notice in notices:
+        if notice.state == NotificationState.PENDING:
+            notice.next_attempt_at = timezone.now()
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
 
 
 def due_for_retry(*, now: datetime, limit: int = 1000) -> list[int]:
@@ -89,12 +93,12 @@ def due_for_retry(*, now: datetime, limit: int = 1000) -> list[int]:
     stuck.filter(attempts__gte=MAX_ATTEMPTS).update(state=NotificationState.FAILED,
                                                     last_error="lost while sending, on every attempt")
     stuck.filter(attempts__lt=MAX_ATTEMPTS).update(state=NotificationState.PENDING)
-    due = Notification.objects.filter(state=NotificationState.PENDING).exclude(channel="inbox").filter(
+    due = Notification.objects.filter(state=NotificationState.PENDING).exclude(channel=Channel.INBOX).filter(
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=now - SENDING_LEASE))
     return list(due.values_list("pk", flat=True)[:limit])
 
 
 def resend(notification_id: int) -> bool:
     """Admin: send a failed notification again."""
-    return bool(Notification.objects.filter(pk=notification_id).exclude(channel="inbox").exclude(
+    return bool(Notification.objects.filter(pk=notification_id).exclude(channel=Channel.INBOX).exclude(
         state=NotificationState.SENT).update(state=NotificationState.PENDING, next_attempt_at=None, attempts=0))

@@ -1,18 +1,19 @@
 """Who receives what, resolved from active memberships when a message is built — so a liaison who replaced
-another gets every reminder from then on, with no re-planning (cases belong to bodies, not to people)."""
+another gets every reminder from then on, with no re-planning (what is followed up belongs to bodies and
+committees, not to people)."""
 
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 
 from agencies.models import Membership, MembershipRole
-from opinions.permissions import co_body_ids
 
 from .models import Endpoint
 
 
 class Directory:
-    """Recipients and their channels for a batch of cases, loaded in a fixed number of queries."""
+    """The liaisons of some bodies, the staff of some committees, the general office, the leadership, and their
+    channels, loaded in a fixed number of queries for a whole batch of messages."""
 
     def __init__(self, *, body_ids=(), committee_ids=()):
         rows = Membership.objects.filter(is_active=True, user__is_active=True).filter(
@@ -38,25 +39,12 @@ class Directory:
         for endpoint in Endpoint.objects.filter(user_id__in=user_ids, enabled=True):
             self.endpoints[endpoint.user_id].append(endpoint)
 
-    @classmethod
-    def for_cases(cls, cases):
-        body_ids, committee_ids = set(), set()
-        for case in cases:
-            body_ids.add(case.lead_body_id)
-            body_ids.update(co_body_ids(case))
-            committee_ids.update({case.supervising_committee_id, case.consulted_committee_id,
-                                  case.drafting_committee_id} - {None})
-        return cls(body_ids=body_ids, committee_ids=committee_ids)
-
     def body_liaisons(self, *body_ids) -> list:
         return self._users(u for body_id in body_ids for u in self.liaisons.get(body_id, ()))
 
-    def case_staff(self, case, *, prefer_consulted: bool = False) -> list:
-        """The committee that follows the case up; the general office when the case names none."""
-        order = [case.consulted_committee_id, case.supervising_committee_id, case.drafting_committee_id]
-        if not prefer_consulted:
-            order = [case.supervising_committee_id, case.consulted_committee_id, case.drafting_committee_id]
-        for committee_id in order:
+    def committee_staff(self, *committee_ids) -> list:
+        """The staff of the first of these committees that has any; the general office when none has."""
+        for committee_id in committee_ids:
             if committee_id and self.staff.get(committee_id):
                 return self._users(self.staff[committee_id])
         return self._users(self.office)

@@ -1,7 +1,8 @@
-"""Reminder plan and notification outbox (design.md rules 4, 9).
+"""The notification outbox (design.md rule 9): who gets messages on which channel, and every message sent.
 
-Both are bookkeeping, not tracked records: their state columns are advanced with conditional updates (a claim
-must be one atomic UPDATE), so they carry no simple-history; what matters to people is written to the case.
+Bookkeeping, not tracked records: states advance with conditional updates (a claim must be one atomic UPDATE), so
+they carry no simple-history; what matters to people is written to the case. A message may name the case and the
+reminder rung it is about (opinions.Case, opinions.Reminder) so that a case page can list what was sent for it.
 """
 
 from django.conf import settings
@@ -9,44 +10,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-
-class ReminderState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    CLAIMED = "claimed", _("Being sent")
-    SENT = "sent", _("Sent")
-    SKIPPED = "skipped", _("Skipped (superseded)")
-    CANCELLED = "cancelled", _("Cancelled")
-    FAILED = "failed", _("Failed")
-
-
-class Reminder(models.Model):
-    """One rung of the reminder ladder of one case, for one due date (re-planning makes new rows)."""
-
-    case = models.ForeignKey("opinions.Case", verbose_name=_("case"), on_delete=models.CASCADE,
-                             related_name="reminders")
-    step = models.CharField(_("step"), max_length=20)
-    due_date = models.DateField(_("for due date"))
-    fire_at = models.DateTimeField(_("fires at"))
-    state = models.CharField(_("state"), max_length=20, choices=ReminderState.choices, default=ReminderState.PLANNED)
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
-    # A row whose delivery raised goes back to planned until next_attempt_at, and is failed after the last attempt.
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        ordering = ["fire_at"]
-        constraints = [models.UniqueConstraint(fields=["case", "step", "due_date"], name="one_reminder_per_step")]
-        indexes = [models.Index(fields=["state", "fire_at"], name="reminder_due_idx")]
-
-    def __str__(self):
-        return f"{self.case_id} {self.step} @ {self.fire_at:%Y-%m-%d %H:%M}"
 
 
 class Channel(models.TextChoices):
@@ -101,7 +64,7 @@ class Notification(models.Model):
                                  related_name="notifications")
     case = models.ForeignKey("opinions.Case", verbose_name=_("case"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="notifications")
-    reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.CASCADE,
+    reminder = models.ForeignKey("opinions.Reminder", null=True, blank=True, on_delete=models.CASCADE,
                                  related_name="notifications")
     event = models.CharField(_("event"), max_length=40)
     subject = models.CharField(_("subject"), max_length=300)

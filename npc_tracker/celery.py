@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npc_tracker.settings")
 app = Celery("npc_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The reminder ladder's tasks live beside it, in a package of the opinions app.
+app.autodiscover_tasks(["opinions.reminders"])
 
 
 @worker_ready.connect

@@ -169,9 +169,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CEL
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 # Periodic work; on the embedded default `manage.py serve` runs the same schedule in-process.
 CELERY_BEAT_SCHEDULE = {
-    "reminder-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
+    "reminder-sweep": {"task": "opinions.reminders.tasks.sweep_reminders", "schedule": 60},
+    "notification-retry": {"task": "notifications.tasks.retry_notifications", "schedule": 60},
     # At the start of the working day, Asia/Shanghai (CELERY_TIMEZONE).
-    "staff-daily-digest": {"task": "notifications.tasks.daily_digest", "schedule": crontab(hour=8, minute=0)},
+    "staff-daily-digest": {"task": "opinions.tasks.daily_digest", "schedule": crontab(hour=8, minute=0)},
     "calendar-coverage-check": {
         "task": "opinions.tasks.check_calendar_coverage",
         "schedule": 6 * 60 * 60,

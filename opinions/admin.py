@@ -1,7 +1,8 @@
 """Admin: every model with its history. Lifecycle fields are read-only here: status, due dates and decisions
 change only through services (design.md rules 1, 2)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -14,9 +15,11 @@ from .models import (
     Extension,
     HeardReport,
     Meeting,
+    Reminder,
     Report,
     RuleSet,
 )
+from .reminders import sweep
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -136,3 +139,22 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     list_filter = ["is_workday", "source"]
     date_hierarchy = "date"
     search_fields = ["note"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["case", "step", "due_date", "fire_at", "state", "attempts", "next_attempt_at", "last_error",
+                    "finished_at", "outcome"]
+    list_filter = ["state", "step"]
+    search_fields = ["case__title"]
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Try failed reminders again"), permissions=["change"])
+    def retry(self, request, queryset):
+        count = sweep.retry_failed(queryset.values_list("pk", flat=True))
+        self.message_user(request, _("%(n)d reminders will be sent by the next sweep.") % {"n": count},
+                          messages.SUCCESS)

@@ -131,3 +131,12 @@ ACTION_LABELS = {
     Action.PUBLISH: _("Publish"),
     Action.PROPOSE_ESCALATION: _("Decide further supervision"),
 }
+
+
+class ReminderState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CLAIMED = "claimed", _("Being sent")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped (superseded)")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")

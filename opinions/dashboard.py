@@ -22,13 +22,12 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Membership, MembershipRole
 from agencies.selectors import user_scope
-from notifications import schedule
-from notifications.models import Reminder, ReminderState
-from notifications.selectors import step_label
 from npc_tracker.errors import InvalidInput
 
-from .choices import EvaluationResult
-from .models import Case, CaseItem, Evaluation
+from . import reminder_schedule as schedule
+from .choices import EvaluationResult, ReminderState
+from .models import Case, CaseItem, Evaluation, Reminder
+from .reminders.log import step_label
 from .selectors import DueSoon, due_soon, due_within_q, late_q, on_time_q, overdue_q, owed_with_due_date_q
 from .workflow import OPEN_STATUSES, CaseStatus, ItemStatus
 

@@ -20,7 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .models import Case, CaseItem
-from .selectors import NOT_YET_SUBMITTED, today, with_item_counts
+from .selectors import today, with_item_counts
+from .workflow import OWED_STATUSES
 
 CHUNK = 2000
 
@@ -62,7 +63,7 @@ def ledger_rows(cases) -> Iterator[list]:
             "、".join(body.name for body in case.co_bodies.all()) or None,
             case.supervising_committee.name if case.supervising_committee else None, case.due_date,
             statuses.get(case.status, case.status),
-            case.days_to_due(as_of) if case.status in NOT_YET_SUBMITTED else None,
+            case.days_to_due(as_of) if case.status in OWED_STATUSES else None,
             case.item_count, case.items_closed,
             timezone.localtime(case.last_updated).replace(tzinfo=None) if case.last_updated else None,
         ]

@@ -1,5 +1,5 @@
 """Forms of the meeting register. They parse input only: the rules (term ≥ 1, end after start, no duplicate
-meeting or report) are opinions.meetings' so every caller gets the same answer (design.md rule 1).
+meeting or report) are opinions.services.meetings' so every caller gets the same answer (design.md rule 1).
 
 Fields are named as the services' keyword arguments, so a view hands cleaned_data over as it is.
 """

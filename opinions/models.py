@@ -17,7 +17,7 @@ from agencies.models import Body, Committee
 from . import choices
 from .deadlines import days_left, zh_number
 from .rule_checks import validate_reminder_policy, validate_rule_text
-from .workflow import CaseStatus, ItemStatus
+from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
 
 USER = settings.AUTH_USER_MODEL
 
@@ -126,15 +126,11 @@ class CalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {'workday' if self.is_workday else 'rest day'}"
 
 
-# Still owed by the body: its final report is not in yet (selectors: overdue, due soon, the list's order).
-NOT_YET_SUBMITTED = (CaseStatus.ISSUED, CaseStatus.IN_PROGRESS, CaseStatus.IN_CONSULTATION)
-
-
 def owed_first():
-    """0 for a case the body still owes, else 1: the case list's first sort key, and its index's (plain strings,
-    so that the migration does not depend on the enum)."""
-    return models.Case(models.When(status__in=[status.value for status in NOT_YET_SUBMITTED], then=models.Value(0)),
-                       default=models.Value(1))
+    """0 for a case the body still owes, else 1: the case list's first sort key, and its index's (plain strings in
+    the enum's order, so that the migration neither depends on the enum nor changes with the set's hash order)."""
+    owed = [status.value for status in CaseStatus if status in OWED_STATUSES]
+    return models.Case(models.When(status__in=owed, then=models.Value(0)), default=models.Value(1))
 
 
 class Case(models.Model):
@@ -411,3 +407,36 @@ class HeardReport(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Reminder(models.Model):
+    """One rung of the reminder ladder of one case, for one due date (re-planning makes new rows).
+
+    Bookkeeping, not a tracked record: its state advances with conditional updates (a claim must be one atomic
+    UPDATE), so it carries no simple-history; what matters to people is written to the case and its messages."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="reminders")
+    step = models.CharField(_("step"), max_length=20)
+    due_date = models.DateField(_("for due date"))
+    fire_at = models.DateTimeField(_("fires at"))
+    state = models.CharField(_("state"), max_length=20, choices=choices.ReminderState.choices,
+                             default=choices.ReminderState.PLANNED)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
+    # A row whose delivery raised goes back to planned until next_attempt_at, and is failed after the last attempt.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["fire_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "step", "due_date"], name="one_reminder_per_step")]
+        indexes = [models.Index(fields=["state", "fire_at"], name="reminder_due_idx")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.step} @ {self.fire_at:%Y-%m-%d %H:%M}"

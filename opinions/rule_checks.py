@@ -4,9 +4,8 @@ the model's own clean() (admin, forms) and the services share one validator with
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from notifications import schedule
-
 from . import deadlines
+from . import reminder_schedule as schedule
 from .errors import from_deadline_error
 
 

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.selectors import user_scope
-from notifications.models import ReminderState
-from notifications.selectors import case_reminder_log
 
 from . import textdiff
-from .models import NOT_YET_SUBMITTED, Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
+from .choices import ReminderState
+from .models import Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
+from .reminders.log import case_reminder_log
 from .rules import jurisdiction
-from .workflow import CaseStatus, ItemStatus
+from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
 
 # Liaisons see a case once it has been handed to their body, never while it is drafted or after withdrawal.
 HIDDEN_FROM_BODIES = (CaseStatus.DRAFT, CaseStatus.WITHDRAWN)
@@ -60,17 +60,17 @@ def by_urgency(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def overdue_q(today: date) -> Q:
     # "Overdue" is derived, never stored (design.md rule 3): not yet submitted and today is after the due date.
-    return Q(status__in=NOT_YET_SUBMITTED, due_date__lt=today)
+    return Q(status__in=OWED_STATUSES, due_date__lt=today)
 
 
 def owed_with_due_date_q() -> Q:
     """Everything that is red, amber or green."""
-    return Q(status__in=NOT_YET_SUBMITTED, due_date__isnull=False)
+    return Q(status__in=OWED_STATUSES, due_date__isnull=False)
 
 
 def due_within_q(today: date, days: int) -> Q:
     """Still owed and due between today and today + N days (overdue cases are not "due within")."""
-    return Q(status__in=NOT_YET_SUBMITTED, due_date__gte=today, due_date__lte=today + timedelta(days=days))
+    return Q(status__in=OWED_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=days))
 
 
 def on_time_q() -> Q:
@@ -119,7 +119,7 @@ def due_soon() -> DueSoon:
 def rag(case: Case, today: date, soon: DueSoon) -> str:
     """Red (overdue) / amber (due within the rule set's days, 14 by default) / green, from the due date."""
     days = case.days_to_due(today)
-    if case.status not in NOT_YET_SUBMITTED or days is None:
+    if case.status not in OWED_STATUSES or days is None:
         return "none"
     if days < 0:
         return "red"

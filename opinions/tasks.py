@@ -1,4 +1,5 @@
-"""Periodic work of the opinions app. Tasks are thin: they call selectors/services (design.md rule 5)."""
+"""Periodic work of the opinions app besides the reminder ladder (reminders/tasks.py): the staff's digest and the
+calendar check. Tasks are thin and safe to run twice; they call selectors/services (design.md rule 5)."""
 
 import logging
 from datetime import date
@@ -7,11 +8,17 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import rules
+from .digest import send_daily_digests
 
 logger = logging.getLogger(__name__)
 
 # The State Council publishes next year's holidays in November/December; warn from October on.
 WARN_FROM_MONTH = 10
+
+
+@shared_task
+def daily_digest() -> int:
+    return send_daily_digests()
 
 
 @shared_task

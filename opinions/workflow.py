@@ -30,6 +30,7 @@ __all__ = [
     "ITEM_STATUS_LABELS_ZH",
     "ITEM_TRANSITIONS",
     "OPEN_STATUSES",
+    "OWED_STATUSES",
     "SETTLED_ITEM_STATUSES",
     "STATUS_LABELS_EN",
     "STATUS_LABELS_ZH",
@@ -128,10 +129,14 @@ OPEN_STATUSES: frozenset[CaseStatus] = frozenset(
     }
 )
 
-# The body may only ask for more time while the work is still in its hands, i.e. before it has submitted its report.
-EXTENSION_REQUEST_STATUSES: frozenset[CaseStatus] = frozenset(
+# Owed: the body has not yet submitted its final report (domain.md §5: overdue is "not yet submitted"). The statuses
+# in which reminders run, the overdue board counts and the case list sorts first.
+OWED_STATUSES: frozenset[CaseStatus] = frozenset(
     {CaseStatus.ISSUED, CaseStatus.IN_PROGRESS, CaseStatus.IN_CONSULTATION}
 )
+
+# The body may only ask for more time while the work is still in its hands, i.e. before it has submitted its report.
+EXTENSION_REQUEST_STATUSES: frozenset[CaseStatus] = OWED_STATUSES
 
 # Items are worked on once the body has acknowledged the case and until the case is closed. The committee keeps
 # verifying / sending back / carrying over items while it reviews the report (submitted, accepted) ...

@@ -20,9 +20,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from knox.models import get_token_model
 
 from notifications import channels
-from opinions import meetings, services
-from opinions.attachments import attachment_add
+from opinions import services
 from opinions.selectors import today
+from opinions.services import meetings
+from opinions.services.attachments import attachment_add
 from tests.files import PDF
 
 pytestmark = pytest.mark.django_db

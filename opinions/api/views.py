@@ -19,11 +19,12 @@ from rest_framework.response import Response
 from agencies.models import Body, Committee
 from npc_tracker.api_schema import AutoSchema
 
-from .. import attachments, dashboard, rules, selectors, services
+from .. import dashboard, rules, selectors, services
 from ..actions import CASE_ACTIONS, ITEM_ACTIONS
 from ..filtersets import CaseFilterSet
 from ..models import CalendarDay, CaseItem, Meeting, RuleSet
 from ..permissions import can_create_cases, case_roles, item_roles
+from ..responses import file_response
 from ..workflow import Action, ever_allowed, item_action_ever_allowed
 from . import serializers as s
 from .examples import CASE_EXAMPLES, ITEM_EXAMPLES
@@ -140,7 +141,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         upload = s.AttachmentUploadSerializer(data=request.data, case=case)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        attachment = attachments.attachment_add(case=case, actor=request.user, file=data["file"],
+        attachment = services.attachment_add(case=case, actor=request.user, file=data["file"],
                                                 item=data.get("item"), report=data.get("report"))
         return Response(s.AttachmentSerializer(attachment).data, status=201)
 
@@ -153,7 +154,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         attachment = self.get_object().attachments.filter(pk=attachment_pk).first()
         if attachment is None:
             raise NotFound
-        return attachments.file_response(attachment)
+        return file_response(attachment)
 
 
 def _case_action(spec):

@@ -12,8 +12,9 @@ from npc_tracker.errors import DomainError
 from npc_tracker.submissions import once_per_submission
 
 from .. import selectors
-from ..attachments import attachment_add, file_response
 from ..models import Attachment
+from ..responses import file_response
+from ..services.attachments import attachment_add
 
 
 class AttachmentUploadForm(forms.Form):

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.selectors import user_scope
-from notifications.selectors import case_reminder_log
 from npc_tracker import submissions
 from npc_tracker.errors import DomainError
 from npc_tracker.forms import IdsField, refuse
@@ -28,6 +27,7 @@ from ..choices import CASE_STATUS_LABELS, CaseKind
 from ..filtersets import CaseFilterSet
 from ..models import Case
 from ..permissions import available_actions, can_create_cases, can_upload_case_files, case_roles
+from ..reminders.log import case_reminder_log
 from ..workflow import Action, CaseStatus
 from .offered import case_actions_for, item_actions_for
 

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from npc_tracker.errors import InvalidInput
 from npc_tracker.submissions import once_per_submission
 
-from .. import meetings, selectors
+from .. import selectors
 from ..meeting_forms import HeardReportForm, MeetingForm
 from ..models import Meeting
 from ..permissions import can_create_cases
+from ..services import meetings
 
 PAGE_SIZE = 50
 

@@ -253,7 +253,7 @@ def test_a_file_downloads_through_the_api_with_a_token_and_only_from_a_visible_c
                                                                                      settings, tmp_path):
     from knox.models import get_token_model
 
-    from opinions.attachments import attachment_add
+    from opinions.services.attachments import attachment_add
     from tests.files import PDF
 
     settings.MEDIA_ROOT = tmp_path

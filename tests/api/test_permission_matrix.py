@@ -17,9 +17,9 @@ from npc_tracker.api_urls import router
 from opinions import services
 from opinions.actions import CASE_ACTIONS, ITEM_ACTIONS
 from opinions.api.examples import CASE_EXAMPLES, ITEM_EXAMPLES
-from opinions.attachments import attachment_add
 from opinions.models import CalendarDay, Meeting, RuleSet
 from opinions.selectors import today
+from opinions.services.attachments import attachment_add
 from opinions.workflow import (
     CaseStatus,
     ItemStatus,

@@ -12,9 +12,9 @@ django.setup()
 from django.utils import timezone  # noqa: E402
 
 from agencies.models import Body  # noqa: E402
-from notifications.services import replan_cases  # noqa: E402
-from notifications.tasks import sweep  # noqa: E402
 from opinions.models import Case  # noqa: E402
+from opinions.reminders.planning import replan_cases  # noqa: E402
+from opinions.reminders.tasks import sweep_reminders as sweep  # noqa: E402
 
 NOW = timezone.make_aware(datetime(2026, 11, 23, 10, 0))  # a Monday morning, inside the sending window
 

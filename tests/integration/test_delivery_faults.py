@@ -9,10 +9,13 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from notifications import delivery, sweep
-from notifications.models import Channel, Notification, NotificationState, Reminder, ReminderState
-from notifications.tasks import deliver_reminders, send_notifications
-from opinions.models import Case
+from notifications import delivery
+from notifications.models import Channel, Notification, NotificationState
+from notifications.tasks import send_notifications
+from opinions.choices import ReminderState
+from opinions.models import Case, Reminder
+from opinions.reminders import sweep
+from opinions.reminders.tasks import deliver_reminders
 
 from .conftest import require_postgres_and_redis, start_worker, stop_worker
 from .fault_worker import BROKEN, SLOW

@@ -12,7 +12,9 @@ import time
 
 import pytest
 
-from notifications.models import Channel, Notification, Reminder, ReminderState
+from notifications.models import Channel, Notification
+from opinions.choices import ReminderState
+from opinions.models import Reminder
 
 from .conftest import ROOT, require_postgres_and_redis, start_worker, stop_worker, worker_env
 

@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from notifications import sweep
-from notifications.models import Channel, Notification, Reminder, ReminderState
-from notifications.tasks import deliver_reminders
-from opinions.models import Case
+from notifications.models import Channel, Notification
+from opinions.choices import ReminderState
+from opinions.models import Case, Reminder
+from opinions.reminders import sweep
+from opinions.reminders.tasks import deliver_reminders
 
 from .conftest import require_postgres_and_redis, start_worker, stop_worker
 

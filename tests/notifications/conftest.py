@@ -1,12 +1,6 @@
 import socket
-from datetime import datetime
 
 import pytest
-from django.utils import timezone
-
-
-def local(*args) -> datetime:
-    return timezone.make_aware(datetime(*args))
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from notifications import delivery
 from notifications.models import Channel, Notification, NotificationState
 from notifications.tasks import send_notifications
 from notifications.transports import TRANSPORTS
-
-from .conftest import local
+from tests.moments import local
 
 pytestmark = pytest.mark.django_db
 NOW = local(2026, 11, 2, 10, 0)

@@ -14,8 +14,8 @@ from django.utils import translation
 
 from npc_tracker.errors import InvalidInput, NotAllowed
 from opinions import services
-from opinions.attachments import attachment_add, attachments_for
 from opinions.models import Attachment
+from opinions.services.attachments import attachment_add
 from tests.files import PDF
 
 pytestmark = pytest.mark.django_db
@@ -262,7 +262,7 @@ def test_evidence_can_follow_a_progress_report(world, received_case):
     item = services.item_report_progress(item=received_case.items.first(), actor=world.liaison,
                                          progress_note="已制定方案")
     attachment = attachment_add(case=received_case, actor=world.liaison, file=upload("方案.docx", DOCX), item=item)
-    assert list(attachments_for(received_case)) == [attachment]
+    assert list(received_case.attachments.all()) == [attachment]
 
 
 def test_nothing_can_be_added_by_the_body_once_the_case_is_closed(client, world, closed_case):
@@ -349,7 +349,7 @@ def test_the_fragment_lists_files_and_offers_an_upload_form(rf, world, received_
     request = rf.get("/")
     request.user = world.liaison
     html = render_to_string("opinions/_attachments.html", {
-        "case": received_case, "attachments": attachments_for(received_case), "upload_target": True,
+        "case": received_case, "attachments": received_case.attachments.all(), "upload_target": True,
         "upload_item": item,
     }, request=request)
     attachment = Attachment.objects.get()

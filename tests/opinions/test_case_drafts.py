@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from opinions import meetings, services
+from opinions import services
 from opinions.models import Case
 from opinions.selectors import today
+from opinions.services import meetings
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.models import Membership
-from notifications.models import Reminder, ReminderState
 from npc_tracker.errors import InvalidInput
 from opinions import dashboard
-from opinions.models import Case, CaseItem, Evaluation, Meeting, RuleSet
+from opinions.choices import ReminderState
+from opinions.models import Case, CaseItem, Evaluation, Meeting, Reminder, RuleSet
 from opinions.selectors import DueSoon, cases_visible_to, due_soon, rag
 
 pytestmark = pytest.mark.django_db

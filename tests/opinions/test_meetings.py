@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from npc_tracker.errors import InvalidInput, NotAllowed
-from opinions import meetings, services
+from opinions import services
 from opinions.models import HeardReport, Meeting
+from opinions.services import meetings
 
 pytestmark = pytest.mark.django_db
 

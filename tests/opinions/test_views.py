@@ -198,7 +198,7 @@ def test_the_timeline_shows_times_in_shanghai_and_outcomes_by_their_label(world,
 
     from opinions import services
     from opinions.selectors import case_timeline
-    from tests.notifications.conftest import local
+    from tests.moments import local
 
     services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
     services.report_accept(case=received_case, actor=world.staff, at=local(2020, 12, 10, 9, 5))

@@ -37,7 +37,7 @@ def test_a_consultation_draft_goes_to_the_consulted_committee(make_case, world):
 
 
 def test_extension_requests_go_to_the_approver_and_decisions_back_to_the_body(received_case, world):
-    from tests.notifications.conftest import local
+    from tests.moments import local
 
     extension = services.extension_request(case=received_case, actor=world.liaison,
                                            requested_date=date(2021, 1, 15), reason="协调",

@@ -10,21 +10,26 @@ Inside it each reminder has its own savepoint, so one bad row is retried on its 
 import logging
 import uuid
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from opinions import rule_checks, rules
-from opinions.models import Case, RuleSet
+from notifications.compose import external_copy, messages_for
+from notifications.delivery import backoff
+from notifications.directory import Directory
+from notifications.models import Notification
+from notifications.services import send_saved
 
-from . import schedule
-from .delivery import backoff
-from .directory import Directory
-from .messages import reminder_message
-from .models import Notification, Reminder, ReminderState
-from .services import NEEDS_REMINDERS, external_copy, messages_for, send_saved
+from .. import reminder_schedule as schedule
+from .. import rule_checks, rules
+from ..choices import ReminderState
+from ..models import Case, Reminder, RuleSet
+from ..notices import case_staff, directory_for_cases, reminder_event, reminder_message
+from ..tracking import locked_case, save_tracked
+from ..workflow import OWED_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +107,7 @@ def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
     for case_id, due_date, step in Reminder.objects.filter(case_id__in=cases, fire_at__lte=now).exclude(
             state__in=(ReminderState.CANCELLED, ReminderState.FAILED)).values_list("case_id", "due_date", "step"):
         also_due[(case_id, due_date)].add(step)
-    directory = Directory.for_cases(cases.values())
+    directory = directory_for_cases(cases.values())
     outcomes, failures, delivered = defaultdict(list), defaultdict(int), []
     for reminder in reminders:
         try:
@@ -124,17 +129,25 @@ def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
 def _deliver_one(reminder, due_steps: set[str], directory: Directory, *, now: datetime):
     """Decide what becomes of one claimed reminder and write its messages: ((state, outcome), messages)."""
     case = reminder.case
-    if case.status not in NEEDS_REMINDERS or case.due_date != reminder.due_date:
+    if case.status not in OWED_STATUSES or case.due_date != reminder.due_date:
         return (ReminderState.CANCELLED, "case no longer needs it"), []
     if schedule.superseded(reminder.step, due_steps):
         return (ReminderState.SKIPPED, "superseded by a later step"), []
     notifications = build_reminder_messages(reminder, directory)
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
     if reminder.step == schedule.ESCALATION:
-        from opinions.services import case_mark_escalated
-
-        case_mark_escalated(case=case, on=timezone.localdate(now))
+        _mark_escalated(case, on=timezone.localdate(now))
     return (ReminderState.SENT, ""), notifications
+
+
+def _mark_escalated(case: Case, on: date) -> Case:
+    """通报: the reminder ladder's last rung names the late body to the leadership (domain.md §7). By the system."""
+    case = locked_case(case)
+    if case.escalated_on is None:
+        case.escalated_on = on
+        save_tracked(case, actor=None, reason=_("Circulated as overdue (通报) after %(days)s days past the due date")
+                     % {"days": (on - case.due_date).days})
+    return case
 
 
 def _record_failure(reminder, exc: Exception, *, now: datetime) -> str:
@@ -161,14 +174,14 @@ def build_reminder_messages(reminder, directory: Directory) -> list:
     case = reminder.case
     subject, body = reminder_message(reminder.step, case)
     key = f"r{reminder.pk}"
-    common = {"key": key, "event": f"reminder_{reminder.step.partition(':')[0]}", "subject": subject, "body": body,
+    common = {"key": key, "event": reminder_event(reminder.step), "subject": subject, "body": body,
               "case": case, "reminder": reminder}
     recipients = directory.body_liaisons(case.lead_body_id)
     if reminder.step == schedule.OVERDUE:
         # 催办通知 to the body, copied to its leader and to the supervising committee (domain.md §7).
-        recipients += directory.case_staff(case)
+        recipients += case_staff(directory, case)
     elif reminder.step == schedule.ESCALATION:
-        recipients += directory.leadership() + directory.case_staff(case)
+        recipients += directory.leadership() + case_staff(directory, case)
     unique = list(dict.fromkeys(recipients))
     messages = messages_for(unique, directory=directory, **common)
     if reminder.step in (schedule.OVERDUE, schedule.ESCALATION) and case.lead_body.leader_email:

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from notifications.digest import send_daily_digests
 from notifications.models import Notification
 from opinions import services
+from opinions.digest import send_daily_digests
 
 pytestmark = pytest.mark.django_db
 

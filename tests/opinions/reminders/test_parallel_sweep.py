@@ -5,12 +5,12 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
-from notifications import sweep
-from notifications.models import Channel, Notification, Reminder, ReminderState
-from opinions.models import Case
+from notifications.models import Channel, Notification
+from opinions.choices import ReminderState
+from opinions.models import Case, Reminder
+from opinions.reminders import sweep
 from tests.concurrency import run_together
-
-from .conftest import local
+from tests.moments import local
 
 N_CASES = 400
 NOW = local(2020, 12, 8, 10, 0)

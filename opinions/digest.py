@@ -11,11 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Membership, MembershipRole
-from opinions.models import Case, Report
+from notifications.compose import messages_for
+from notifications.directory import Directory
+from notifications.messages import with_site_language
+from notifications.services import save_and_send
 
-from .directory import Directory
-from .messages import _with_site_language
-from .services import NEEDS_REMINDERS, messages_for, save_and_send
+from .models import Case, Report
+from .notices import Event
+from .workflow import OWED_STATUSES
 
 DUE_SOON_DAYS = 7
 
@@ -28,10 +31,10 @@ def _cases_followed_by(committee_ids: set[int], office: bool):
                         | Q(drafting_committee__in=committee_ids))
 
 
-@_with_site_language
+@with_site_language
 def digest_for(committee_ids: set[int], office: bool, today: date) -> str:
     cases = _cases_followed_by(committee_ids, office)
-    open_cases = cases.filter(status__in=NEEDS_REMINDERS)
+    open_cases = cases.filter(status__in=OWED_STATUSES)
     due_soon = open_cases.filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
     went_overdue = open_cases.filter(due_date=today - timedelta(days=1))
     since = timezone.now() - timedelta(days=1)
@@ -65,8 +68,8 @@ def send_daily_digests(*, today: date | None = None) -> int:
         user = directory.users.get(user_id)
         if not body or user is None:
             continue
-        subject = _with_site_language(lambda: _("Daily digest %(date)s") % {"date": today.isoformat()})()
-        save_and_send(messages_for([user], key=f"digest:{today.isoformat()}", event="daily_digest",
+        subject = with_site_language(lambda: _("Daily digest %(date)s") % {"date": today.isoformat()})()
+        save_and_send(messages_for([user], key=f"digest:{today.isoformat()}", event=Event.DAILY_DIGEST,
                                    subject=subject, body=body, directory=directory))
         sent += 1
     return sent

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notifications.schedule import Policy, Step, fire_at, in_window, plan, superseded
+from opinions.reminder_schedule import Policy, Step, fire_at, in_window, plan, superseded
 
 
 def weekdays(day: date) -> bool:

@@ -7,8 +7,7 @@ from notifications.models import Channel, Notification
 from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 from opinions import services
 from opinions.models import Case
-
-from .conftest import local
+from tests.moments import local
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from npc_tracker.errors import InvalidInput, NotAllowed
 
-from .models import HeardReport, Meeting
-from .permissions import can_create_cases
-from .services import _require, _save
+from ..models import HeardReport, Meeting
+from ..permissions import can_create_cases
+from ..tracking import save_tracked
+from .common import reject_unknown, required_text
 
 MEETING_FIELDS = {"kind", "term", "session", "start_date", "end_date", "note"}
 HEARD_REPORT_FIELDS = {"order", "title", "reporter_name", "reporter_position", "body", "committee"}
@@ -23,18 +24,12 @@ def _require_staff(actor) -> None:
         raise NotAllowed(_("Only committee staff can register meetings and the reports heard at them."))
 
 
-def _reject_unknown(fields: dict, allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise InvalidInput(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-
-
 def _save_unique(obj, *, actor, reason: str, duplicate: InvalidInput) -> None:
     """Save, turning a unique-constraint clash into `duplicate`. The savepoint keeps the caller's transaction
     usable, and the database (not a prior lookup) decides, so two staff registering at once cannot both win."""
     try:
         with transaction.atomic():
-            _save(obj, actor=actor, reason=reason)
+            save_tracked(obj, actor=actor, reason=reason)
     except IntegrityError as exc:
         raise duplicate from exc
 
@@ -61,14 +56,14 @@ def _save_meeting(meeting: Meeting, *, actor, reason: str) -> Meeting:
 @transaction.atomic
 def meeting_create(*, actor, **fields) -> Meeting:
     _require_staff(actor)
-    _reject_unknown(fields, MEETING_FIELDS)
+    reject_unknown(fields, MEETING_FIELDS)
     return _save_meeting(Meeting(**fields), actor=actor, reason=_("Meeting registered"))
 
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, actor, **fields) -> Meeting:
     _require_staff(actor)
-    _reject_unknown(fields, MEETING_FIELDS)
+    reject_unknown(fields, MEETING_FIELDS)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     for name, value in fields.items():
         setattr(meeting, name, value)
@@ -76,7 +71,7 @@ def meeting_update(*, meeting: Meeting, actor, **fields) -> Meeting:
 
 
 def _save_heard_report(report: HeardReport, *, actor, reason: str) -> HeardReport:
-    report.title = _require(report.title, "title", _("A heard report needs a title."))
+    report.title = required_text(report.title, "title", _("A heard report needs a title."))
     if report.order is None or report.order < 1:
         raise InvalidInput(_("The agenda order must be 1 or more."), field="order")
     _save_unique(report, actor=actor, reason=reason, duplicate=InvalidInput(
@@ -88,7 +83,7 @@ def _save_heard_report(report: HeardReport, *, actor, reason: str) -> HeardRepor
 def heard_report_add(*, meeting: Meeting, actor, **fields) -> HeardReport:
     """Add a report to the agenda; without an `order` it goes after the last one."""
     _require_staff(actor)
-    _reject_unknown(fields, HEARD_REPORT_FIELDS)
+    reject_unknown(fields, HEARD_REPORT_FIELDS)
     # The meeting's row lock serializes additions, so two reports added at once do not take the same place.
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     report = HeardReport(meeting=meeting, **fields)
@@ -101,7 +96,7 @@ def heard_report_add(*, meeting: Meeting, actor, **fields) -> HeardReport:
 @transaction.atomic
 def heard_report_update(*, report: HeardReport, actor, **fields) -> HeardReport:
     _require_staff(actor)
-    _reject_unknown(fields, HEARD_REPORT_FIELDS)
+    reject_unknown(fields, HEARD_REPORT_FIELDS)
     report = HeardReport.objects.select_for_update().get(pk=report.pk)
     for name, value in fields.items():
         setattr(report, name, value)

@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from notifications.models import Reminder, ReminderState
-from notifications.services import replan_reminders
 from opinions import services
-
-from .conftest import local
+from opinions.choices import ReminderState
+from opinions.models import Reminder
+from opinions.reminders.planning import replan_reminders
+from tests.moments import local
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +81,8 @@ def test_changing_the_rule_sets_reminder_days_in_the_admin_replans_open_cases(ad
                                                                              django_capture_on_commit_callbacks):
     from django.urls import reverse
 
-    from notifications.tasks import replan_case_kind
     from opinions.models import RuleSet
+    from opinions.reminders.tasks import replan_case_kind
 
     rule_set = RuleSet.objects.get(case_kind="plan_execution")
     url = reverse("admin:opinions_ruleset_change", args=[rule_set.pk])

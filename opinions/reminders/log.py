@@ -1,4 +1,4 @@
-"""Read-side queries on reminders for case pages and the timeline."""
+"""What the reminder ladder did for a case, for case pages, the timeline and the dashboard."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -7,7 +7,10 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import Channel, Notification, Reminder, ReminderState
+from notifications.models import Channel, Notification
+
+from ..choices import ReminderState
+from ..models import Reminder
 
 
 def step_label(step: str) -> str:

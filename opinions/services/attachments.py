@@ -3,25 +3,31 @@
 from uuid import uuid4
 
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from npc_tracker.errors import InvalidInput, NotAllowed
 
-from . import uploads, workflow
-from .choices import ReviewOutcome
-from .models import Attachment, Case, CaseItem, Report
-from .permissions import case_roles, item_roles
-from .services import _locked, _save
-from .workflow import CaseStatus, Role
+from .. import uploads, workflow
+from ..choices import ReviewOutcome
+from ..models import Attachment, Case, CaseItem, Report
+from ..permissions import case_roles, item_roles
+from ..tracking import locked_case, save_tracked
+from ..workflow import CaseStatus, Role
+
+
+def attach_files(files, **target) -> None:
+    """Files sent with a report or an item update, in the same transaction: one refused file saves nothing."""
+    for file in files:  # all checked before any is written, so a refused one leaves no stray file on disk
+        uploads.check_upload(file)
+    for file in files:
+        attachment_add(file=file, **target)
 
 
 @transaction.atomic
 def attachment_add(*, case: Case, actor, file, item: CaseItem | None = None,
                    report: Report | None = None) -> Attachment:
     """Attach one file to the case, to one of its items (evidence) or to one of its reports."""
-    case = _locked(case)
+    case = locked_case(case)
     if item is not None and report is not None:
         raise InvalidInput(_("A file belongs either to an item or to a report, not to both."), field="item")
     if item is not None:
@@ -45,12 +51,8 @@ def attachment_add(*, case: Case, actor, file, item: CaseItem | None = None,
     # Stored under a fresh name: uploads never overwrite each other, and the original name (kept for the download)
     # cannot collide with the storage's length limit or character rules.
     attachment.file.save(f"{uuid4().hex}.{kind.extensions[0]}", file, save=False)
-    _save(attachment, actor=actor, reason=_("File added: %(name)s") % {"name": name})
+    save_tracked(attachment, actor=actor, reason=_("File added: %(name)s") % {"name": name})
     return attachment
-
-
-def attachments_for(case: Case) -> QuerySet[Attachment]:
-    return case.attachments.select_related("uploaded_by", "item", "report")
 
 
 def _check_item_evidence(case: Case, item: CaseItem, actor) -> None:
@@ -82,11 +84,3 @@ def _check_case_file(case: Case, actor) -> None:
         raise NotAllowed(_("The body can add files to the case only while handling it (in progress or in "
                            "consultation); this case is “%(status)s”.") % {"status": case.get_status_display()})
     raise NotAllowed(_("You cannot add files to this case."))
-
-
-def file_response(attachment: Attachment) -> FileResponse:
-    """The file as uploaded, under its original name; `nosniff` so a browser never runs it as something else."""
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

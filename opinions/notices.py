@@ -1,0 +1,132 @@
+"""What the people on a case are told, and who they are (issue 3, domain.md §3, §7).
+
+A case's events and the rungs of its reminder ladder become messages in the notifications outbox, worded in the
+site language when they are written (a message is a record). Recipients are resolved from the memberships in
+force when the message is built, so a liaison who replaced another gets everything from then on.
+"""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+from notifications.compose import messages_for
+from notifications.directory import Directory
+from notifications.messages import with_site_language
+from notifications.services import save_and_send
+
+from . import rules
+from .permissions import co_body_ids
+from .workflow import ExtensionApprover
+
+
+class Event(StrEnum):
+    """What a message is about: its `event` in the outbox, the inbox and the API."""
+
+    CASE_ISSUED = "case_issued"
+    CONSULTATION_DRAFT = "consultation_draft"
+    CONSULTATION_COMMENTS = "consultation_comments"
+    REPORT_SUBMITTED = "report_submitted"
+    REPORT_RETURNED = "report_returned"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_DECIDED = "extension_decided"
+    EVALUATION_RECORDED = "evaluation_recorded"
+    CASE_CLOSED = "case_closed"
+    FURTHER_SUPERVISION = "further_supervision"
+    REMINDER_BEFORE = "reminder_before"
+    REMINDER_OVERDUE = "reminder_overdue"
+    REMINDER_ESCALATION = "reminder_escalation"
+    DAILY_DIGEST = "daily_digest"
+
+
+# Who must act on each event (domain.md §3).
+EVENT_AUDIENCE = {
+    Event.CASE_ISSUED: "bodies",
+    Event.CONSULTATION_DRAFT: "consulted_staff",
+    Event.CONSULTATION_COMMENTS: "liaisons",
+    Event.REPORT_SUBMITTED: "staff",
+    Event.REPORT_RETURNED: "liaisons",
+    Event.EXTENSION_REQUESTED: "approvers",
+    Event.EXTENSION_DECIDED: "liaisons",
+    Event.EVALUATION_RECORDED: "liaisons_and_staff",
+    Event.CASE_CLOSED: "liaisons_and_staff",
+    Event.FURTHER_SUPERVISION: "liaisons_and_staff",
+}
+
+EVENT_SUBJECTS = {
+    Event.CASE_ISSUED: lambda: _("New case issued to your body: %(title)s"),
+    Event.CONSULTATION_DRAFT: lambda: _("Draft report for consultation received: %(title)s"),
+    Event.CONSULTATION_COMMENTS: lambda: _("Comments on your draft report: %(title)s"),
+    Event.REPORT_SUBMITTED: lambda: _("Report submitted: %(title)s"),
+    Event.REPORT_RETURNED: lambda: _("Report returned for revision: %(title)s"),
+    Event.EXTENSION_REQUESTED: lambda: _("Extension requested: %(title)s"),
+    Event.EXTENSION_DECIDED: lambda: _("Extension decided: %(title)s"),
+    Event.EVALUATION_RECORDED: lambda: _("Satisfaction evaluation recorded: %(title)s"),
+    Event.CASE_CLOSED: lambda: _("Case closed: %(title)s"),
+    Event.FURTHER_SUPERVISION: lambda: _("Leadership decided further supervision: %(title)s"),
+}
+
+
+def directory_for_cases(cases) -> Directory:
+    """The recipients of a batch of cases: their bodies' liaisons and their committees' staff."""
+    body_ids, committee_ids = set(), set()
+    for case in cases:
+        body_ids.add(case.lead_body_id)
+        body_ids.update(co_body_ids(case))
+        committee_ids.update({case.supervising_committee_id, case.consulted_committee_id,
+                              case.drafting_committee_id} - {None})
+    return Directory(body_ids=body_ids, committee_ids=committee_ids)
+
+
+def case_staff(directory: Directory, case, *, prefer_consulted: bool = False) -> list:
+    """The committee that follows the case up; the general office when the case names none."""
+    if prefer_consulted:
+        return directory.committee_staff(case.consulted_committee_id, case.supervising_committee_id,
+                                         case.drafting_committee_id)
+    return directory.committee_staff(case.supervising_committee_id, case.consulted_committee_id,
+                                     case.drafting_committee_id)
+
+
+@with_site_language
+def event_message(event: Event, case, detail: str = "") -> tuple[str, str]:
+    return EVENT_SUBJECTS[event]() % {"title": case.title}, detail
+
+
+@with_site_language
+def reminder_message(step: str, case) -> tuple[str, str]:
+    kind, _sep, days = step.partition(":")
+    values = {"title": case.title, "due": case.due_date, "body": case.lead_body.name}
+    if kind == "before" and days == "0":
+        subject = _("Due today: %(title)s") % values
+    elif kind == "before":
+        values["days"] = int(days)
+        subject = _("%(days)s days left: %(title)s") % values
+    elif kind == "overdue":
+        subject = _("Reminder notice (催办通知): %(title)s is overdue") % values
+    else:
+        subject = _("Circulated as overdue (通报): %(title)s") % values
+    body = _("%(body)s must submit its written report on “%(title)s” by %(due)s.") % values
+    return subject, body
+
+
+def reminder_event(step: str) -> Event:
+    return Event(f"reminder_{step.partition(':')[0]}")
+
+
+def notify_event(case, event: Event, *, actor, ref: str, detail: str = "", at=None) -> None:
+    """Tell the people who must act on this event; never the actor. In the caller's transaction."""
+    directory = directory_for_cases([case])
+    liaisons = directory.body_liaisons(case.lead_body_id)
+    users = {
+        "bodies": lambda: directory.body_liaisons(case.lead_body_id, *co_body_ids(case)),
+        "liaisons": lambda: liaisons,
+        "staff": lambda: case_staff(directory, case),
+        "consulted_staff": lambda: case_staff(directory, case, prefer_consulted=True),
+        "approvers": lambda: (directory.leadership()
+                              if rules.extension_approver_for(case) == ExtensionApprover.LEADER
+                              else case_staff(directory, case)),
+        "liaisons_and_staff": lambda: liaisons + case_staff(directory, case),
+    }[EVENT_AUDIENCE[event]]()
+    subject, body = event_message(event, case, detail)
+    recipients = [user for user in users if user != actor]
+    save_and_send(messages_for(recipients, key=f"e:{event}:{case.pk}:{ref}", event=event, subject=subject,
+                               body=body, case=case, directory=directory, at=at))

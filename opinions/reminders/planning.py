@@ -1,0 +1,86 @@
+"""Planning the rungs of a case's reminder ladder. Called by the case services inside their transaction, so a plan
+can never disagree with the case it belongs to (design.md rule 4)."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import reminder_schedule as schedule
+from .. import rule_checks, rules
+from ..choices import ReminderState
+from ..models import Case, Reminder
+from ..workflow import OWED_STATUSES
+
+REPLAN_BATCH = 1000
+
+
+def _aware(naive: datetime) -> datetime:
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def replan_reminders(case, *, now: datetime | None = None) -> int:
+    """Make the planned rungs match the case (see replan_cases). Returns the number of rows created."""
+    return replan_cases([case], now=now)
+
+
+def replan_cases(cases, *, now: datetime | None = None) -> int:
+    """Make the planned rungs of these cases match them, in a fixed number of queries for the whole batch:
+    cancel the rungs of another due date or of a case that no longer needs them, revive rungs cancelled earlier
+    for the same due date (a returned report, a reopened case), add the missing ones. Idempotent."""
+    now = now or timezone.now()
+    cases = list(cases)
+    wanted = {}
+    # A case needs reminders while the body still owes its report.
+    active = [c for c in cases if c.status in OWED_STATUSES and c.due_date is not None]
+    if active:
+        calendar = rules.ReminderCalendar(min(c.due_date for c in active), max(c.due_date for c in active))
+        policies = {}
+        for case in active:
+            if case.kind not in policies:
+                policies[case.kind] = rule_checks.reminder_policy(rules.rule_set_for(case.kind))
+            policy = policies[case.kind]
+            for step in schedule.plan(case.due_date, policy, is_workday=calendar.is_workday):
+                fire_at = _aware(schedule.fire_at(step, policy))
+                # A before-due rung already in the past at planning time is superseded by what is planned now.
+                if step.kind == schedule.BEFORE and fire_at < now:
+                    continue
+                wanted[(case.pk, step.key, case.due_date)] = fire_at
+    to_cancel, to_revive, to_move = [], [], []
+    existing = Reminder.objects.filter(case_id__in=[c.pk for c in cases],
+                                       state__in=[ReminderState.PLANNED, ReminderState.CANCELLED])
+    known = set()
+    rows = existing.values_list("pk", "case_id", "step", "due_date", "state", "fire_at")
+    for pk, case_id, step, due_date, state, fire_at in rows:
+        key = (case_id, step, due_date)
+        known.add(key)
+        if state == ReminderState.PLANNED and key not in wanted:
+            to_cancel.append(pk)
+        elif state == ReminderState.PLANNED and wanted[key] != fire_at:
+            to_move.append((pk, wanted[key]))  # the rule set's window or escalation delay changed
+        elif state == ReminderState.CANCELLED and key in wanted:
+            to_revive.append((pk, wanted[key]))
+    if to_cancel:
+        Reminder.objects.filter(pk__in=to_cancel, state=ReminderState.PLANNED).update(
+            state=ReminderState.CANCELLED, finished_at=now, outcome="no longer needed for this due date")
+    for pk, fire_at in to_revive:
+        Reminder.objects.filter(pk=pk, state=ReminderState.CANCELLED).update(
+            state=ReminderState.PLANNED, fire_at=fire_at, finished_at=None, outcome="")
+    for pk, fire_at in to_move:
+        Reminder.objects.filter(pk=pk, state=ReminderState.PLANNED).update(fire_at=fire_at)
+    # Rows already sent or skipped for a key are unique-constrained: ignore_conflicts keeps them as they are.
+    new = [Reminder(case_id=case_id, step=step, due_date=due_date, fire_at=fire_at)
+           for (case_id, step, due_date), fire_at in wanted.items() if (case_id, step, due_date) not in known]
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    return len(new)
+
+
+def replan_open_cases(case_kind: str) -> int:
+    """After a rule set changes (reminder days, window, escalation): re-plan every open case of that kind."""
+    ids = list(Case.objects.filter(kind=case_kind, status__in=OWED_STATUSES).values_list("pk", flat=True))
+    created = 0
+    for offset in range(0, len(ids), REPLAN_BATCH):
+        with transaction.atomic():
+            batch = Case.objects.filter(pk__in=ids[offset:offset + REPLAN_BATCH]).select_for_update()
+            created += replan_cases(batch)
+    return created

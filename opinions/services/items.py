@@ -1,0 +1,82 @@
+"""The numbered items of an issued case, each worked on by the body and verified (销号) by the committee."""
+
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from npc_tracker.errors import InvalidInput
+
+from .. import workflow
+from ..errors import from_transition_refused
+from ..models import CaseItem
+from ..permissions import item_roles
+from ..tracking import locked_case, save_tracked
+from ..workflow import ItemAction
+from .attachments import attach_files
+from .common import required_text
+
+
+def _rectified(item: CaseItem, amount) -> dict:
+    """The item's new rectified amount, if one is given: only against an amount involved, and never above it."""
+    if amount is None:
+        return {}
+    if item.amount is None:
+        raise InvalidInput(_("This item has no amount involved, so no amount can be rectified."),
+                           field="rectified_amount")
+    if not 0 <= amount <= item.amount:
+        raise InvalidInput(_("The amount rectified must be between 0 and the amount involved (%(amount)s).")
+                           % {"amount": item.amount}, field="rectified_amount")
+    return {"rectified_amount": amount}
+
+
+def _item_transition(item: CaseItem, action: ItemAction, *, actor, reason: str, at=None, **changes) -> CaseItem:
+    case = locked_case(item.case)
+    item = CaseItem.objects.select_for_update(of=("self",)).select_related("case").get(pk=item.pk)
+    try:
+        item.status = workflow.check_item(action, item.status, case.status, item_roles(actor, item))
+    except workflow.TransitionRefused as exc:
+        raise from_transition_refused(exc) from exc
+    for name, value in changes.items():
+        setattr(item, name, value)
+    save_tracked(item, actor=actor, reason=reason, at=at)
+    return item
+
+
+@transaction.atomic
+def item_report_progress(*, item: CaseItem, actor, progress_note: str, measures: str | None = None,
+                         rectified_amount=None, files=(), at=None) -> CaseItem:
+    progress_note = required_text(progress_note, "progress_note", _("Describe the progress."))
+    changes = {"progress_note": progress_note, **_rectified(item, rectified_amount)}
+    if measures is not None:
+        changes["measures"] = measures.strip()
+    item = _item_transition(item, ItemAction.REPORT_PROGRESS, actor=actor, reason=progress_note, at=at, **changes)
+    attach_files(files, case=item.case, actor=actor, item=item)
+    return item
+
+
+@transaction.atomic
+def item_mark_done(*, item: CaseItem, actor, measures: str, rectified_amount=None, files=(),
+                   at=None) -> CaseItem:
+    measures = required_text(measures, "measures", _("List the measures taken before marking the item done."))
+    item = _item_transition(item, ItemAction.MARK_DONE, actor=actor, reason=_("Marked done"), at=at,
+                            measures=measures, **_rectified(item, rectified_amount))
+    attach_files(files, case=item.case, actor=actor, item=item)
+    return item
+
+
+@transaction.atomic
+def item_verify(*, item: CaseItem, actor, note: str = "", at=None) -> CaseItem:
+    return _item_transition(item, ItemAction.VERIFY, actor=actor, reason=note or _("Verified and closed"), at=at,
+                            committee_note=note.strip())
+
+
+@transaction.atomic
+def item_send_back(*, item: CaseItem, actor, reason: str, at=None) -> CaseItem:
+    reason = required_text(reason, "reason", _("Say why the item is sent back."))
+    return _item_transition(item, ItemAction.SEND_BACK, actor=actor, reason=reason, at=at, committee_note=reason)
+
+
+@transaction.atomic
+def item_carry_over(*, item: CaseItem, actor, reason: str, at=None) -> CaseItem:
+    reason = required_text(reason, "reason", _("Say why the item is carried over (e.g. long-term rectification)."))
+    return _item_transition(item, ItemAction.CARRY_OVER, actor=actor, reason=reason, at=at, committee_note=reason)

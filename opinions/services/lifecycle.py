@@ -1,0 +1,98 @@
+"""A case's life from 交办 to 办结: issue, withdraw, acknowledge receipt, close, reopen, publish, the leadership's
+further supervision, and the 通报 the reminder ladder ends with."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from npc_tracker.errors import InvalidInput
+
+from .. import rules
+from ..choices import FurtherSupervision
+from ..models import Case
+from ..tracking import locked_case
+from ..workflow import Action
+from .common import local_date, required_text
+from .transitions import apply_due, check_action, compute_due, transition
+
+
+@transaction.atomic
+def case_issue(*, case: Case, actor, issued_date: date | None = None, reason: str = "", at=None) -> Case:
+    """交办: hand the case to its body and start the clock."""
+    case = locked_case(case)
+    check_action(case, Action.ISSUE, actor)
+    issued_date = issued_date or local_date(at)
+    if case.meeting and issued_date < case.meeting.start_date:
+        raise InvalidInput(_("A case cannot be issued before its meeting."), field="issued_date")
+    rule_set = rules.rule_set_for(case.kind)
+    anchor_event = rule_set.anchor_event if rule_set else "issue"
+    # Henan counts from receipt; until receipt is recorded the issue date stands in (domain.md §6).
+    if anchor_event == "meeting" and case.meeting:
+        due = compute_due(case, "meeting", case.meeting.last_date)
+    else:
+        due = compute_due(case, "issue", issued_date)
+    apply_due(case, due)
+    return transition(case, Action.ISSUE, actor=actor, reason=reason or _("Issued to the body"), at=at,
+                      issued_date=issued_date)
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor, reason: str) -> Case:
+    case = locked_case(case)
+    reason = required_text(reason, "reason", _("Say why the draft is withdrawn."))
+    return transition(case, Action.WITHDRAW, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def case_acknowledge(*, case: Case, actor, received_date: date | None = None, at=None) -> Case:
+    """签收: the body confirms receipt; where the rule counts from receipt, the due date is recomputed."""
+    case = locked_case(case)
+    check_action(case, Action.ACKNOWLEDGE, actor)
+    received_date = received_date or local_date(at)
+    if case.issued_date and received_date < case.issued_date:
+        raise InvalidInput(_("Receipt cannot be before the issue date."), field="received_date")
+    if received_date > local_date(None):
+        raise InvalidInput(_("Receipt cannot be in the future."), field="received_date")
+    rule_set = rules.rule_set_for(case.kind)
+    if rule_set and rule_set.anchor_event == "receipt" and case.deadline_rule and not _has_extension(case):
+        apply_due(case, compute_due(case, "receipt", received_date))
+    return transition(case, Action.ACKNOWLEDGE, actor=actor, reason=_("Receipt acknowledged"), at=at,
+                      received_date=received_date)
+
+
+def _has_extension(case: Case) -> bool:
+    return bool(case.due_basis) and any(step["kind"] == "extended" for step in case.due_basis.get("steps", []))
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor, reason: str = "", at=None) -> Case:
+    case = locked_case(case)
+    return transition(case, Action.CLOSE, actor=actor, reason=reason or _("Case closed"), at=at,
+                      closed_date=local_date(at))
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor, reason: str) -> Case:
+    case = locked_case(case)
+    reason = required_text(reason, "reason", _("Say why the case is reopened."))
+    return transition(case, Action.REOPEN, actor=actor, reason=reason, closed_date=None)
+
+
+@transaction.atomic
+def case_publish(*, case: Case, actor) -> Case:
+    case = locked_case(case)
+    return transition(case, Action.PUBLISH, actor=actor, reason=_("Published"), is_public=True)
+
+
+@transaction.atomic
+def case_decide_further_supervision(*, case: Case, actor, measure: str, reason: str, at=None) -> Case:
+    """Leadership's decision beyond 通报 (专题询问 / 质询 / 跟踪检查), recorded on the case and sent to the body."""
+    case = locked_case(case)
+    if measure not in FurtherSupervision.values:
+        raise InvalidInput(_("Choose a special inquiry, an interpellation or a follow-up inspection."),
+                           field="measure")
+    reason = required_text(reason, "reason", _("Say why and what is decided (e.g. the meeting that decided it)."))
+    label = FurtherSupervision(measure).label
+    return transition(case, Action.PROPOSE_ESCALATION, actor=actor, at=at, reason=f"{label}：{reason}",
+                      further_supervision=measure, further_supervision_on=local_date(at))

@@ -1,0 +1,100 @@
+"""The body's reports (the draft for consultation, interim reports, the written report) and the committee's review
+of them."""
+
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from npc_tracker.errors import DomainError, InvalidInput
+
+from .. import textdiff
+from ..choices import ReportKind, ReviewOutcome
+from ..models import Case, Report
+from ..tracking import locked_case, save_tracked
+from ..workflow import Action
+from .attachments import attach_files
+from .common import moment, required_text
+from .transitions import transition
+
+REPORT_ACTIONS = {
+    ReportKind.CONSULTATION_DRAFT: Action.SUBMIT_CONSULTATION_DRAFT,
+    ReportKind.INTERIM: Action.SUBMIT_INTERIM_REPORT,
+    ReportKind.FINAL: Action.SUBMIT_REPORT,
+}
+
+
+@transaction.atomic
+def report_submit(*, case: Case, actor, kind: str, title: str, text: str, files=(), at=None) -> Report:
+    case = locked_case(case)
+    if kind not in REPORT_ACTIONS:
+        raise InvalidInput(_("Unknown report kind."), field="kind")
+    title = required_text(title, "title", _("A report needs a title."))
+    text = required_text(text, "text", _("A report needs its text."))
+    now = moment(at)
+    transition(case, REPORT_ACTIONS[kind], actor=actor, reason=_("Report submitted: %(title)s") % {"title": title},
+               at=at, **({"submitted_date": case.submitted_date or timezone.localdate(now)}
+                         if kind == ReportKind.FINAL else {}))
+    # A new version replaces any earlier one of the same kind still waiting for review.
+    for earlier in case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING):
+        earlier.review_outcome = ReviewOutcome.SUPERSEDED
+        save_tracked(earlier, actor=actor, reason=_("Superseded by a new version"), at=at)
+    in_order = case.reports.order_by("submitted_at", "pk")
+    before, after = in_order.filter(submitted_at__lte=now).last(), in_order.filter(submitted_at__gt=now).first()
+    report = Report(case=case, kind=kind, title=title, text=text, submitted_by=actor, submitted_at=now,
+                    changes=_changes(before, text))
+    save_tracked(report, actor=actor, reason=_("Report submitted"), at=at)
+    if after is not None:
+        # Recorded with an earlier date (`at`), it comes before a report already there, whose diff is now against
+        # it. A derived column outside history, so a plain update.
+        Report.objects.filter(pk=after.pk).update(changes=_changes(report, after.text))
+    attach_files(files, case=case, actor=actor, report=report)
+    return report
+
+
+def _changes(previous: Report | None, text: str) -> dict | None:
+    """Diffed once here, bounded (opinions.textdiff), so that showing the case never diffs (issue 11)."""
+    return textdiff.diff(previous.text, text).to_json() if previous is not None else None
+
+
+def _pending_report(case: Case, kind: str) -> Report:
+    report = case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING).order_by("-submitted_at").first()
+    if report is None:
+        raise DomainError(_("There is no report awaiting review."), code="no_pending_report")
+    return report
+
+
+def _review(report: Report, outcome: str, *, actor, comment: str, at=None) -> Report:
+    report.review_outcome = outcome
+    report.review_comment = comment
+    report.reviewed_by = actor
+    report.reviewed_at = moment(at)
+    save_tracked(report, actor=actor, reason=comment or str(ReviewOutcome(outcome).label), at=at)
+    return report
+
+
+@transaction.atomic
+def consultation_comment(*, case: Case, actor, comment: str, at=None) -> Report:
+    """The consulted committee's comments on the draft report (征求意见); the body then revises and submits."""
+    case = locked_case(case)
+    comment = required_text(comment, "comment", _("Write the comments on the draft."))
+    transition(case, Action.COMMENT_CONSULTATION, actor=actor, reason=comment, at=at)
+    return _review(_pending_report(case, ReportKind.CONSULTATION_DRAFT), ReviewOutcome.COMMENTED, actor=actor,
+                   comment=comment, at=at)
+
+
+@transaction.atomic
+def report_return(*, case: Case, actor, reason: str, at=None) -> Report:
+    case = locked_case(case)
+    reason = required_text(reason, "reason", _("Say why the report is returned."))
+    transition(case, Action.RETURN_REPORT, actor=actor, reason=reason, at=at)
+    return _review(_pending_report(case, ReportKind.FINAL), ReviewOutcome.RETURNED, actor=actor, comment=reason,
+                   at=at)
+
+
+@transaction.atomic
+def report_accept(*, case: Case, actor, comment: str = "", at=None) -> Report:
+    case = locked_case(case)
+    transition(case, Action.ACCEPT_REPORT, actor=actor, reason=comment or _("Report accepted"), at=at)
+    return _review(_pending_report(case, ReportKind.FINAL), ReviewOutcome.ACCEPTED, actor=actor, comment=comment,
+                   at=at)
