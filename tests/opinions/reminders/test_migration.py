@@ -1,7 +1,7 @@
 """The reminder model moved from notifications to opinions (issue 12): planned and sent rungs, and the messages that
 point at them, are the same rows after the migration, in the table that now carries the app's name."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -12,7 +12,7 @@ from opinions.models import Reminder
 
 BEFORE = [("opinions", "0011_report_changes"), ("notifications", "0003_retries_and_claim_leases")]
 AFTER = [("opinions", "0013_reminder_table_name"), ("notifications", "0004_reminder_moved_to_opinions")]
-FIRE_AT = datetime(2026, 6, 1, 0, 30, tzinfo=timezone.utc)
+FIRE_AT = datetime(2026, 6, 1, 0, 30, tzinfo=UTC)
 
 
 def migrate(targets):
