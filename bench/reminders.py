@@ -4,7 +4,7 @@
 
 Works in its own database (npc_bench, dropped and re-created), so it never touches real data:
   1. creates N open cases (bulk, not timed) with due dates spread over the next 60 days;
-  2. plans their reminder ladders with notifications.services.replan_cases in batches of 1,000 (timed, queries);
+  2. plans their reminder ladders with opinions.reminders.planning.replan_cases in batches of 1,000 (timed, queries);
   3. makes 10,000 reminders due and runs the sweep's claim + deliver to the in-app inbox in this process
      (timed, queries per batch);
   4. with REDIS_URL set: makes another 10,000 due and lets a real Celery worker pool (one process per core, as in

@@ -109,3 +109,17 @@ def test_a_sender_slower_than_the_lease_does_not_overwrite_the_one_that_took_ove
     slow.refresh_from_db()
     assert (slow.state, slow.claimed_at) == (NotificationState.SENT, NOW + delivery.SENDING_LEASE
                                              + timedelta(minutes=1))
+
+
+def test_the_minute_retry_task_sends_what_is_due_in_process_on_the_embedded_default(world, monkeypatch, settings):
+    from notifications.tasks import retry_notifications
+
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("with REDIS_URL the sending goes to a worker: covered by the integration tests")
+    transport = ScriptedTransport()
+    monkeypatch.setitem(TRANSPORTS, Channel.EMAIL, transport)
+    due = email(world, "due@gov.example", next_attempt_at=NOW - timedelta(seconds=1))
+    email(world, "later@gov.example", next_attempt_at=NOW + timedelta(minutes=1))
+    assert retry_notifications.apply(args=[NOW.isoformat()]).get() == 1
+    assert transport.sent == ["due@gov.example"]
+    assert Notification.objects.get(pk=due.pk).state == NotificationState.SENT

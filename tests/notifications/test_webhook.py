@@ -101,6 +101,19 @@ def test_a_4xx_is_permanent_and_disables_the_channel_telling_its_owner(webhook_m
     assert receiver.url in notice.subject
 
 
+def test_a_channel_disabled_for_good_is_also_told_on_its_owners_other_channels_by_the_next_retry_sweep(
+        webhook_message, receiver, world):
+    from django.utils import timezone
+
+    email = Endpoint.objects.create(user=world.liaison, channel="email", target="liaison@example.gov.cn")
+    receiver.status = 410
+    assert delivery.send_one(webhook_message.pk) == "failed"
+    copy = Notification.objects.get(endpoint=email, event="channel_disabled")
+    assert copy.state == NotificationState.PENDING  # delivery writes it; it queues no task of its own
+    assert copy.pk in delivery.due_for_retry(now=timezone.now())  # what the minute's retry task hands out
+    assert delivery.send_one(copy.pk) == "sent"
+
+
 def test_after_the_last_attempt_a_transient_failure_is_given_up(webhook_message, receiver):
     receiver.status = 500
     Notification.objects.filter(pk=webhook_message.pk).update(attempts=delivery.MAX_ATTEMPTS - 1)
