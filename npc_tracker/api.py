@@ -1,11 +1,13 @@
-"""What every endpoint of /api/v1/ shares: pagination and how domain refusals become HTTP answers (design.md rule 2).
+"""What every endpoint of /api/v1/ shares: pagination and one shape for every refusal (design.md rules 2, 14).
 
-A refused transition is 409 with the workflow's code; input that breaks a rule is 400 with the field; an action
-the user may not take on a case they can see is 403; a case they cannot see is 404 (the queryset never finds it).
-Messages follow the request's language (zh-hans by default, `Accept-Language: en`).
+Every error answer is `{"code", "detail"}`, and a 400 adds `fields` (each field with its messages; nested input by
+dotted path, e.g. `items.0.heading`). A refused transition is 409 with the workflow's code; input that breaks a
+rule is 400 with the field; an action the user may not take on a case they can see is 403; a case they cannot
+see is 404 (the queryset never finds it). Messages follow the request's language (zh-hans by default,
+`Accept-Language: en`); codes never change with it.
 """
 
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,12 +21,61 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+def error_body(code: str, detail: str, fields: dict | None = None) -> dict:
+    body = {"code": code, "detail": str(detail)}
+    if fields is not None:
+        body["fields"] = fields
+    return body
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested validation errors as {dotted path: [messages]}."""
+    if isinstance(detail, dict):
+        flat = {}
+        for key, value in detail.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list) and any(isinstance(value, dict | list) for value in detail):
+        flat = {}
+        for index, value in enumerate(detail):
+            flat.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(message) for message in messages if message]} if messages else {}
+
+
+def _first_code(codes) -> str:
+    while isinstance(codes, dict | list):
+        if not codes:
+            return "invalid"
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    return codes or "invalid"
+
+
+def _validation_body(exc: exceptions.ValidationError) -> dict:
+    fields = _flatten(exc.detail)
+    first = next(iter(fields.values()), ["Invalid input."])
+    # A field's own rule ("required", "invalid_choice"…) names the code; several fields make it plain "invalid".
+    code = _first_code(exc.get_codes()) if len(fields) == 1 else "invalid"
+    return error_body(code, first[0], fields)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, InvalidInput):
-        return Response({exc.field or "non_field_errors": [exc.message], "code": exc.code},
-                        status=status.HTTP_400_BAD_REQUEST)
+        fields = {exc.field or "non_field_errors": [exc.message]}
+        return Response(error_body(exc.code, exc.message, fields), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, NotAllowed):
-        return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
+        return Response(error_body(exc.code, exc.message), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
-    return drf_exception_handler(exc, context)
+        return Response(error_body(exc.code, exc.message), status=status.HTTP_409_CONFLICT)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = _validation_body(exc)
+    elif isinstance(exc, exceptions.APIException):
+        response.data = error_body(_first_code(exc.get_codes()), exc.detail)
+    else:  # Django's Http404 / PermissionDenied, which DRF answers with its own classes' text
+        code = "not_found" if response.status_code == 404 else "permission_denied"
+        response.data = error_body(code, response.data.get("detail", ""))
+    return response

@@ -39,7 +39,7 @@ def test_an_empty_item_attaches_the_file_to_the_case_itself(api, received_case):
 def test_a_malformed_or_unknown_item_is_a_400_naming_it_and_nothing_is_stored(api, received_case, value):
     response = upload(api, received_case, item=value)
     assert response.status_code == 400
-    assert set(response.json()) == {"item"}
+    assert set(response.json()["fields"]) == {"item"}
     assert received_case.attachments.count() == 0
 
 
@@ -49,11 +49,11 @@ def test_another_cases_report_is_refused(api, world, received_case, make_case):
     report = services.report_submit(case=other, actor=world.liaison, kind="interim", title="阶段报告", text="进展")
     response = upload(api, received_case, report=str(report.pk))
     assert response.status_code == 400
-    assert set(response.json()) == {"report"}
+    assert set(response.json()["fields"]) == {"report"}
     assert received_case.attachments.count() == 0
 
 
 def test_a_missing_file_is_a_400_naming_it(api, received_case):
     response = api.post(f"/api/v1/cases/{received_case.pk}/attachments/", {}, format="multipart")
     assert response.status_code == 400
-    assert set(response.json()) == {"file"}
+    assert set(response.json()["fields"]) == {"file"}

@@ -78,14 +78,14 @@ def test_staff_create_a_draft_with_items_and_edit_it(api, world):
     ({"title": "x", "kind": "nope"}, "kind"),
     ({"title": "x", "lead_body": 999999}, "lead_body"),
     ({"title": "x", "deadline_rule": "months:2"}, "deadline_rule_reason"),
-    ({"title": "x", "items": [{"heading": ""}]}, "items"),
+    ({"title": "x", "items": [{"heading": ""}]}, "items.0.heading"),
     ({"title": 5, "lead_body": "gov"}, "lead_body"),
 ])
 def test_bad_drafts_are_400_with_the_field_and_nothing_saved(api, world, payload, field):
     data = {"kind": "plan_execution", "lead_body": world.gov.pk, **payload}
     response = as_user(api, world.staff).post("/api/v1/cases/", data, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["fields"]
     assert not Case.objects.exists()
 
 
@@ -114,7 +114,7 @@ def test_an_action_the_role_may_never_take_is_403(api, world, received_case):
 def test_bad_input_for_an_action_is_400(api, world, received_case, action, payload, field):
     response = as_user(api, world.liaison).post(case_url(received_case, action), payload, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["fields"]
 
 
 def test_the_whole_loop_through_the_api(api, world, make_case):
