@@ -5,6 +5,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from npc_tracker.api import RejectUnknownFields
+
 from . import services
 from .models import Channel, Notification
 
@@ -15,7 +17,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "event", "subject", "body", "case", "created_at", "read_at"]
 
 
-class MarkReadInput(serializers.Serializer):
+class MarkReadInput(RejectUnknownFields, serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
                                 help_text="Omit to mark every message read.")
 

@@ -7,6 +7,9 @@ see is 404 (the queryset never finds it). Messages follow the request's language
 `Accept-Language: en`); codes never change with it.
 """
 
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -19,6 +22,22 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class RejectUnknownFields:
+    """For input serializers: a field the server does not read is a 400 naming it, never silently dropped (a client
+    that misspells `issued_date` must not get today's date)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            read_only = {name for name, field in self.fields.items() if field.read_only}
+            refused = sorted(set(data) - (set(self.fields) - read_only))
+            if refused:
+                raise exceptions.ValidationError({
+                    name: [exceptions.ErrorDetail(_("This field cannot be written."), code="read_only")
+                           if name in read_only else exceptions.ErrorDetail(_("Unknown field."), code="unknown_field")]
+                    for name in refused})
+        return super().to_internal_value(data)
 
 
 def error_body(code: str, detail: str, fields: dict | None = None) -> dict:

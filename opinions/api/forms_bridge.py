@@ -4,6 +4,8 @@ from that form, so the two cannot drift apart and the OpenAPI schema still docum
 from django import forms
 from rest_framework import serializers
 
+from npc_tracker.api import RejectUnknownFields
+
 from ..forms import MultipleFileField
 
 
@@ -47,13 +49,22 @@ def _defaults(form_class: type[forms.Form]) -> dict:
             else "" for name, field in form_class.base_fields.items() if not field.required}
 
 
-def serializer_from_form(form_class: type[forms.Form]) -> type[serializers.Serializer]:
+def serializer_from_form(form_class: type[forms.Form], *, files: bool = True) -> type[serializers.Serializer]:
+    """The form's fields as a strict input serializer: `<Form>Input` reads JSON; with `files=True` and a form that
+    takes files, `<Form>Upload` reads multipart, the same fields plus the files (JSON cannot carry them)."""
     defaults = _defaults(form_class)
 
     def to_internal_value(self, data):
-        return {**defaults, **serializers.Serializer.to_internal_value(self, data)}
+        return {**defaults, **super(serializer, self).to_internal_value(data)}
 
-    attrs = {name: _field(field) for name, field in form_class.base_fields.items()}
+    attrs = {name: _field(field) for name, field in form_class.base_fields.items()
+             if files or not isinstance(field, MultipleFileField)}
     attrs["to_internal_value"] = to_internal_value
-    name = form_class.__name__.removesuffix("Form") + "Input"
-    return type(name, (serializers.Serializer,), attrs)
+    suffix = "Upload" if files and takes_files(form_class) else "Input"
+    serializer = type(form_class.__name__.removesuffix("Form") + suffix, (RejectUnknownFields, serializers.Serializer),
+                      attrs)
+    return serializer
+
+
+def takes_files(form_class: type[forms.Form]) -> bool:
+    return any(isinstance(field, MultipleFileField) for field in form_class.base_fields.values())

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Body, Committee
+from npc_tracker.api import RejectUnknownFields
 
 from .. import rules, selectors
 from ..actions import case_action_specs_for
@@ -65,7 +66,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return f"/api/v1/cases/{attachment.case_id}/attachments/{attachment.pk}/download/"
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(RejectUnknownFields, serializers.Serializer):
     """A file for the case, or for one of its items or reports: ids of another case's rows are refused by field."""
 
     file = serializers.FileField()
@@ -176,7 +177,7 @@ class TimelineEntrySerializer(serializers.Serializer):
     changes = TimelineChangeSerializer(many=True)
 
 
-class DraftItemSerializer(serializers.Serializer):
+class DraftItemSerializer(RejectUnknownFields, serializers.Serializer):
     id = serializers.IntegerField(required=False, help_text="An existing item of this draft; omit for a new one.")
     heading = serializers.CharField(max_length=500)
     text = serializers.CharField(required=False, allow_blank=True, default="")
@@ -188,7 +189,7 @@ class DraftItemSerializer(serializers.Serializer):
                                       default=None, help_text="Amount involved, in 10,000 yuan (audit problems).")
 
 
-class CaseDraftSerializer(serializers.ModelSerializer):
+class CaseDraftSerializer(RejectUnknownFields, serializers.ModelSerializer):
     """A draft's particulars and, optionally, its items in order (they replace the draft's items)."""
 
     co_bodies = serializers.PrimaryKeyRelatedField(queryset=Body.objects.all(), many=True, required=False)
@@ -205,7 +206,7 @@ class CaseDraftSerializer(serializers.ModelSerializer):
         extra_kwargs = {"external_ref": {"validators": []}}  # uniqueness is the database's, reported as 400
 
 
-class RuleSetSerializer(serializers.ModelSerializer):
+class RuleSetSerializer(RejectUnknownFields, serializers.ModelSerializer):
     send_window_start = LocalTimeField()
     send_window_end = LocalTimeField()
 
@@ -218,7 +219,7 @@ class RuleSetSerializer(serializers.ModelSerializer):
         read_only_fields = ["jurisdiction", "case_kind"]
 
 
-class CalendarDaySerializer(serializers.ModelSerializer):
+class CalendarDaySerializer(RejectUnknownFields, serializers.ModelSerializer):
     class Meta:
         model = CalendarDay
         fields = ["id", "date", "is_workday", "note", "source"]

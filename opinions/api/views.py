@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from agencies.models import Body, Committee
@@ -28,7 +28,7 @@ from ..responses import file_response
 from ..workflow import Action, ever_allowed, item_action_ever_allowed
 from . import serializers as s
 from .examples import CASE_EXAMPLES, ITEM_EXAMPLES
-from .forms_bridge import serializer_from_form
+from .forms_bridge import serializer_from_form, takes_files
 
 REFUSALS = {
     400: OpenApiResponse(description="Invalid input: the field and its message."),
@@ -81,7 +81,6 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filterset_class = CaseFilterSet
     ordering_fields = ["due_date", "title", "status", "issued_date", "id"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -157,27 +156,40 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return file_response(attachment)
 
 
+def _inputs(spec):
+    """JSON always; multipart as well, with the files, where the action takes files. Returns (serializer for a
+    request, parsers, the request body's schema)."""
+    json_input = serializer_from_form(spec.form, files=False)
+    if not takes_files(spec.form):
+        return (lambda request: json_input), [JSONParser], json_input
+    upload = serializer_from_form(spec.form)
+    return ((lambda request: upload if request.content_type.startswith("multipart/") else json_input),
+            [JSONParser, MultiPartParser], {"application/json": json_input, "multipart/form-data": upload})
+
+
 def _case_action(spec):
-    Input = serializer_from_form(spec.form)
+    input_for, parsers, request_schema = _inputs(spec)
 
     def run(self, request, pk=None):
         case = self.get_object()
         if not _may_ever(request.user, case, spec.allowed_by):
             raise PermissionDenied
-        data = Input(data=request.data)
+        data = input_for(request)(data=request.data)
         data.is_valid(raise_exception=True)
         spec.run(case, request.user, data.validated_data)
         return self._detail(case)
 
     run.__name__ = spec.slug.replace("-", "_")  # before @action: it names the route and the method from it
-    run = action(detail=True, methods=["post"], url_path=spec.slug, serializer_class=Input, filter_backends=[])(run)
-    return extend_schema(summary=str(spec.label), request=Input, responses={200: s.CaseDetailSerializer, **REFUSALS},
+    run = action(detail=True, methods=["post"], url_path=spec.slug, parser_classes=parsers,
+                 filter_backends=[])(run)
+    return extend_schema(summary=str(spec.label), request=request_schema,
+                         responses={200: s.CaseDetailSerializer, **REFUSALS},
                          examples=[OpenApiExample(spec.slug, value=CASE_EXAMPLES[spec.slug],
-                                                  request_only=True)])(run)
+                                                  request_only=True, media_type="application/json")])(run)
 
 
 def _item_action(spec):
-    Input = serializer_from_form(spec.form)
+    input_for, parsers, request_schema = _inputs(spec)
 
     def run(self, request, pk=None, item_pk=None):
         case = self.get_object()
@@ -187,7 +199,7 @@ def _item_action(spec):
         roles = item_roles(request.user, item)
         if not any(item_action_ever_allowed(a, roles) for a in spec.allowed_by):
             raise PermissionDenied
-        data = Input(data=request.data)
+        data = input_for(request)(data=request.data)
         data.is_valid(raise_exception=True)
         spec.run(item, request.user, data.validated_data)
         item.refresh_from_db()
@@ -195,10 +207,11 @@ def _item_action(spec):
 
     run.__name__ = "item_" + spec.slug.replace("-", "_")
     run = action(detail=True, methods=["post"], url_path=rf"items/(?P<item_pk>[0-9]+)/{spec.slug}",
-                 serializer_class=Input, filter_backends=[])(run)
-    return extend_schema(summary=f"Item: {spec.label}", request=Input, responses={200: s.ItemSerializer, **REFUSALS},
+                 parser_classes=parsers, filter_backends=[])(run)
+    return extend_schema(summary=f"Item: {spec.label}", request=request_schema,
+                         responses={200: s.ItemSerializer, **REFUSALS},
                          examples=[OpenApiExample(spec.slug, value=ITEM_EXAMPLES[spec.slug],
-                                                  request_only=True)])(run)
+                                                  request_only=True, media_type="application/json")])(run)
 
 
 for _spec in CASE_ACTIONS:

@@ -1,0 +1,104 @@
+"""The API contract an outside system relies on (issue 13): bodies are JSON (multipart only where files travel),
+nothing sent is silently dropped, every refusal has one documented shape."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from opinions import services
+from opinions.models import Case
+from opinions.selectors import today
+from tests.files import PDF
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def next_year_calendar(db):
+    services.calendar_enter_year(year=today().year + 1, actor=None, rest_days={}, make_up_workdays={})
+
+
+def client_for(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def case_url(case, action=""):
+    return f"/api/v1/cases/{case.pk}/" + (f"{action}/" if action else "")
+
+
+def test_an_explicit_issue_date_in_json_is_recorded(world, make_case):
+    draft = make_case()
+    response = client_for(world.staff).post(case_url(draft, "issue"), {"issued_date": "2026-06-01"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert Case.objects.get(pk=draft.pk).issued_date == date(2026, 6, 1)
+
+
+@pytest.mark.parametrize("fmt", ["multipart", None])  # None: the test client's default, urlencoded-like form data
+def test_a_body_that_is_not_json_is_refused_not_read_as_empty(world, make_case, fmt):
+    draft = make_case()
+    api = client_for(world.staff)
+    response = api.post(case_url(draft, "issue"), {"issued_date": "2026-06-01"}, format=fmt)
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert Case.objects.get(pk=draft.pk).status == "draft"
+    response = api.patch(case_url(draft), {"title": "新标题"}, format=fmt)
+    assert response.status_code == 415
+    assert Case.objects.get(pk=draft.pk).title == draft.title
+
+
+@pytest.mark.parametrize(("url", "payload", "field"), [
+    ("", {"titel": "拼错了"}, "titel"),
+    ("", {"title": "新标题", "status": "closed"}, "status"),
+    ("", {"items": [{"heading": "一、", "colour": "red"}]}, "items.0.colour"),
+    ("issue", {"issue_date": "2026-06-01"}, "issue_date"),
+])
+def test_a_field_the_server_does_not_read_is_a_400_naming_it_and_nothing_changes(world, make_case, url, payload,
+                                                                                    field):
+    draft = make_case()
+    api = client_for(world.staff)
+    response = (api.patch(case_url(draft), payload, format="json") if not url
+                else api.post(case_url(draft, url), payload, format="json"))
+    assert response.status_code == 400, response.json()
+    body = response.json()
+    assert field in body["fields"]
+    assert body["code"] in {"unknown_field", "invalid"}
+    case = Case.objects.get(pk=draft.pk)
+    assert (case.title, case.status) == (draft.title, "draft")
+
+
+def test_files_travel_as_multipart_and_a_json_body_cannot_name_them(world, received_case):
+    api = client_for(world.liaison)
+    response = api.post(case_url(received_case, "submit-report"),
+                        {"title": "整改报告", "text": "已整改。", "files": ["a.pdf"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"]["files"][0]
+    response = api.post(case_url(received_case, "submit-report"),
+                        {"title": "整改报告", "text": "已整改。",
+                         "files": [SimpleUploadedFile("报告.pdf", PDF, content_type="application/pdf")]},
+                        format="multipart")
+    assert response.status_code == 200, response.json()
+    assert [a["original_name"] for a in response.json()["attachments"]] == ["报告.pdf"]
+
+
+def test_the_schema_offers_json_everywhere_and_multipart_only_where_files_travel(client, world):
+    client.force_login(world.staff)
+    schema = client.get("/api/schema/?format=json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if not content:
+                continue
+            assert "application/x-www-form-urlencoded" not in content, (method, path)
+            if path.endswith("/attachments/"):
+                assert set(content) == {"multipart/form-data"}, (method, path)
+                continue
+            assert "application/json" in content, (method, path)
+            json_schema = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+            assert "files" not in schema["components"]["schemas"][json_schema].get("properties", {}), path
+            if "multipart/form-data" in content:
+                upload = content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1]
+                assert "files" in schema["components"]["schemas"][upload]["properties"], path
