@@ -1,11 +1,14 @@
-"""Evidence and report files (附件). Kept as uploaded: an attachment is never changed or deleted (domain.md §5)."""
+"""Evidence and report files (附件). Kept as uploaded: an attachment is never changed or deleted (domain.md §5).
+
+A refusal because of who you are is NotAllowed (403 in the API); one because of where the case or report stands
+is a DomainError with the workflow's `wrong_status` (409), as for every other step."""
 
 from uuid import uuid4
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from npc_tracker.errors import InvalidInput, NotAllowed
+from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 
 from .. import uploads, workflow
 from ..choices import ReviewOutcome
@@ -13,6 +16,8 @@ from ..models import Attachment, Case, CaseItem, Report
 from ..permissions import case_roles, item_roles
 from ..tracking import locked_case, save_tracked
 from ..workflow import CaseStatus, Role
+
+WRONG_STATUS = "wrong_status"  # the workflow's code for a step the case's state refuses
 
 
 def attach_files(files, **target) -> None:
@@ -61,15 +66,16 @@ def _check_item_evidence(case: Case, item: CaseItem, actor) -> None:
         raise NotAllowed(_("Only the liaisons of the body handling item %(number)s can add evidence to it.")
                          % {"number": item.number})
     if case.status not in workflow.BODY_ITEM_CASE_STATUSES:
-        raise NotAllowed(_("Evidence can be added to items only while the body is handling the case (in progress "
-                           "or in consultation); this case is “%(status)s”.") % {"status": case.get_status_display()})
+        raise DomainError(_("Evidence can be added to items only while the body is handling the case (in progress "
+                            "or in consultation); this case is “%(status)s”.") % {"status": case.get_status_display()},
+                          code=WRONG_STATUS)
 
 
 def _check_report_file(case: Case, report: Report, actor) -> None:
     if Role.LIAISON not in case_roles(actor, case):
         raise NotAllowed(_("Only the lead body's liaisons can add files to its reports."))
     if report.review_outcome != ReviewOutcome.PENDING or case.status == CaseStatus.CLOSED:
-        raise NotAllowed(_("Files can be added to a report only while it awaits review."))
+        raise DomainError(_("Files can be added to a report only while it awaits review."), code=WRONG_STATUS)
 
 
 def _check_case_file(case: Case, actor) -> None:
@@ -79,8 +85,9 @@ def _check_case_file(case: Case, actor) -> None:
     if Role.LIAISON in roles and case.status in workflow.BODY_ITEM_CASE_STATUSES:
         return
     if Role.STAFF in roles:
-        raise NotAllowed(_("This case was withdrawn: no file can be added to it."))
+        raise DomainError(_("This case was withdrawn: no file can be added to it."), code=WRONG_STATUS)
     if Role.LIAISON in roles:
-        raise NotAllowed(_("The body can add files to the case only while handling it (in progress or in "
-                           "consultation); this case is “%(status)s”.") % {"status": case.get_status_display()})
+        raise DomainError(_("The body can add files to the case only while handling it (in progress or in "
+                            "consultation); this case is “%(status)s”.") % {"status": case.get_status_display()},
+                          code=WRONG_STATUS)
     raise NotAllowed(_("You cannot add files to this case."))

@@ -102,3 +102,16 @@ def test_the_schema_offers_json_everywhere_and_multipart_only_where_files_travel
             if "multipart/form-data" in content:
                 upload = content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1]
                 assert "files" in schema["components"]["schemas"][upload]["properties"], path
+
+
+def test_a_file_the_cases_state_refuses_is_409_and_one_the_role_refuses_is_403(world, received_case):
+    upload = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+    response = client_for(world.fgw_liaison).post(case_url(received_case, "attachments"), {"file": upload},
+                                                  format="multipart")
+    assert (response.status_code, response.json()["code"]) == (403, "not_allowed")
+    services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
+    services.report_accept(case=received_case, actor=world.staff)
+    upload.seek(0)
+    response = client_for(world.liaison).post(case_url(received_case, "attachments"), {"file": upload},
+                                              format="multipart")
+    assert (response.status_code, response.json()["code"]) == (409, "wrong_status")

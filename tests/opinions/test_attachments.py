@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from npc_tracker.errors import InvalidInput, NotAllowed
+from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 from opinions import services
 from opinions.models import Attachment
 from opinions.services.attachments import attachment_add
@@ -253,9 +253,10 @@ def test_staff_cannot_add_evidence_to_an_item(world, received_case):
 
 
 def test_evidence_waits_until_the_case_is_acknowledged(world, issued_case):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(DomainError) as refused:
         attachment_add(case=issued_case, actor=world.liaison, file=upload("a.pdf", PDF),
                        item=issued_case.items.first())
+    assert refused.value.code == "wrong_status"  # the case's state refuses it: 409 in the API
 
 
 def test_evidence_can_follow_a_progress_report(world, received_case):
@@ -290,13 +291,15 @@ def test_staff_add_a_case_file_even_before_issue(world, make_case):
 
 def test_no_file_is_added_to_a_withdrawn_case(world, make_case):
     case = services.case_withdraw(case=make_case(), actor=world.staff, reason="重复")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(DomainError) as refused:
         attachment_add(case=case, actor=world.staff, file=upload("意见书.pdf", PDF))
+    assert refused.value.code == "wrong_status"  # the case's state refuses it: 409 in the API
 
 
 def test_the_lead_liaison_adds_a_case_file_only_while_handling_the_case(world, issued_case):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(DomainError) as refused:
         attachment_add(case=issued_case, actor=world.liaison, file=upload("a.pdf", PDF))
+    assert refused.value.code == "wrong_status"  # the case's state refuses it: 409 in the API
     case = services.case_acknowledge(case=issued_case, actor=world.liaison, received_date=date(2020, 9, 5))
     attachment_add(case=case, actor=world.liaison, file=upload("a.pdf", PDF))
     assert Attachment.objects.count() == 1
@@ -318,8 +321,9 @@ def test_the_liaison_adds_a_file_to_a_report_awaiting_review(client, world, rece
 def test_no_file_is_added_to_a_returned_report(world, received_case):
     report = services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
     services.report_return(case=received_case, actor=world.staff, reason="数据不全")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(DomainError) as refused:
         attachment_add(case=received_case, actor=world.liaison, file=upload("a.pdf", PDF), report=report)
+    assert refused.value.code == "wrong_status"  # the case's state refuses it: 409 in the API
 
 
 def test_staff_cannot_add_a_file_to_the_bodys_report(world, received_case):
