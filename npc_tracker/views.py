@@ -1,6 +1,7 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import is_valid_path
 from django.views import defaults as django_defaults
 
 from agencies.selectors import user_scope
@@ -33,17 +34,20 @@ def _is_api(request) -> bool:
 
 def not_found(request, exception=None):
     if _is_api(request):  # API clients get JSON even for paths no route matches
-        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+        detail = "Not found."
+        if not request.path.endswith("/") and is_valid_path(f"{request.path}/", getattr(request, "urlconf", None)):
+            detail = f"Not found. API paths end with a slash: {request.path}/"
+        return JsonResponse({"code": "not_found", "detail": detail}, status=404)
     return render(request, "404.html", status=404)
 
 
 def bad_request(request, exception=None):
     if _is_api(request):
-        return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
+        return JsonResponse({"code": "bad_request", "detail": "Bad request."}, status=400)
     return django_defaults.bad_request(request, exception)
 
 
 def server_error(request):
     if _is_api(request):
-        return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
+        return JsonResponse({"code": "server_error", "detail": "Server error."}, status=500)
     return django_defaults.server_error(request)

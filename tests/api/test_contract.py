@@ -115,3 +115,26 @@ def test_a_file_the_cases_state_refuses_is_409_and_one_the_role_refuses_is_403(w
     response = client_for(world.liaison).post(case_url(received_case, "attachments"), {"file": upload},
                                               format="multipart")
     assert (response.status_code, response.json()["code"]) == (409, "wrong_status")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_path_without_its_trailing_slash_is_a_json_404_naming_the_right_one(world, received_case, method):
+    response = getattr(client_for(world.staff), method)(f"/api/v1/cases/{received_case.pk}/close", format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+    assert f"/api/v1/cases/{received_case.pk}/close/" in response.json()["detail"]
+
+
+def test_an_unknown_api_route_and_a_bad_host_answer_json(world, settings):
+    response = client_for(world.staff).get("/api/v1/nothing-here/")
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    response = client_for(world.staff).get("/api/v1/cases/", HTTP_HOST="evil.example")
+    assert (response.status_code, response["Content-Type"]) == (400, "application/json")
+    assert response.json()["code"] == "bad_request"
+
+
+def test_pages_still_get_their_slash(client, world):
+    client.force_login(world.staff)
+    response = client.get("/cases")
+    assert (response.status_code, response.url) == (301, "/cases/")
