@@ -26,6 +26,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """Your in-app notifications, newest first. `?unread=true` lists the unread ones."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # what the schema describes; each caller gets their own (get_queryset)
     filterset_fields = {"read_at": ["isnull"], "event": ["exact"], "case": ["exact"]}
 
     def get_queryset(self):

@@ -63,19 +63,24 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(message) for message in messages if message]} if messages else {}
 
 
-def _first_code(codes) -> str:
-    while isinstance(codes, dict | list):
-        if not codes:
-            return "invalid"
-        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
-    return codes or "invalid"
+def _codes(codes) -> set[str]:
+    if isinstance(codes, dict):
+        return set().union(*map(_codes, codes.values())) if codes else set()
+    if isinstance(codes, list):
+        return set().union(*map(_codes, codes)) if codes else set()
+    return {codes}
+
+
+# A 400 names the rule when every refused field broke the same one of these; otherwise it is plain `invalid` (each
+# field's message says what is wrong). DRF's own per-field codes ("blank", "max_length"…) are not part of the contract.
+WHOLE_BODY_CODES = {"unknown_field", "read_only", "parse_error"}
 
 
 def _validation_body(exc: exceptions.ValidationError) -> dict:
     fields = _flatten(exc.detail)
     first = next(iter(fields.values()), ["Invalid input."])
-    # A field's own rule ("required", "invalid_choice"…) names the code; several fields make it plain "invalid".
-    code = _first_code(exc.get_codes()) if len(fields) == 1 else "invalid"
+    codes = _codes(exc.get_codes())
+    code = codes.pop() if len(codes) == 1 and codes <= WHOLE_BODY_CODES else "invalid"
     return error_body(code, first[0], fields)
 
 
@@ -93,7 +98,8 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = _validation_body(exc)
     elif isinstance(exc, exceptions.APIException):
-        response.data = error_body(_first_code(exc.get_codes()), exc.detail)
+        response.data = error_body(exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code,
+                                   exc.detail)
     else:  # Django's Http404 / PermissionDenied, which DRF answers with its own classes' text
         code = "not_found" if response.status_code == 404 else "permission_denied"
         response.data = error_body(code, response.data.get("detail", ""))

@@ -1,9 +1,10 @@
 from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from notifications.api import InboxViewSet
+from npc_tracker.api_schema_view import SchemaView
 from opinions.api import views as opinions
 
 router = DefaultRouter()
@@ -18,7 +19,7 @@ router.register("dashboard", opinions.DashboardViewSet, basename="dashboard")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (?script=), so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # ReDoc writes its styles as <style> elements at run time and searches in a worker made from a blob: only this

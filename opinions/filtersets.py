@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from agencies.models import Body, Committee
 
@@ -18,8 +20,14 @@ def _date(label):
                                      widget=forms.DateInput(attrs={"type": "date"}))
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class WholeNumberFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField  # a year of 0.5 or 0 is a mistake to point out, not a database error
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """A body, committee or meeting by its id; a filter method decides what matching it means."""
 
 
 class YesNoField(forms.NullBooleanField):
@@ -39,10 +47,9 @@ class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=choices.CASE_STATUS_CHOICES)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=choices.CaseKind.choices)
-    body = django_filters.ModelChoiceFilter(label=_("Body"), queryset=Body.objects.all(), method="filter_body")
+    body = IdFilter(label=_("Body"), queryset=Body.objects.all(), method="filter_body")
     lead_body = django_filters.ModelChoiceFilter(label=_("Lead body"), queryset=Body.objects.all())
-    committee = django_filters.ModelChoiceFilter(label=_("Committee"), queryset=Committee.objects.all(),
-                                                 method="filter_committee")
+    committee = IdFilter(label=_("Committee"), queryset=Committee.objects.all(), method="filter_committee")
     supervising_committee = django_filters.ModelChoiceFilter(label=_("Supervising committee"),
                                                              queryset=Committee.objects.all())
     meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())

@@ -1,6 +1,8 @@
 """Each action's input is declared once, as the form of the web page; the API validates with a serializer made
 from that form, so the two cannot drift apart and the OpenAPI schema still documents every field."""
 
+import functools
+
 from django import forms
 from rest_framework import serializers
 
@@ -49,6 +51,7 @@ def _defaults(form_class: type[forms.Form]) -> dict:
             else "" for name, field in form_class.base_fields.items() if not field.required}
 
 
+@functools.cache  # one class per form: actions sharing a form share one schema component
 def serializer_from_form(form_class: type[forms.Form], *, files: bool = True) -> type[serializers.Serializer]:
     """The form's fields as a strict input serializer: `<Form>Input` reads JSON; with `files=True` and a form that
     takes files, `<Form>Upload` reads multipart, the same fields plus the files (JSON cannot carry them)."""
