@@ -14,14 +14,26 @@ from ..workflow import Action, CaseStatus
 from .common import check_amount, reject_unknown, required_text
 from .transitions import check_action
 
-DRAFT_FIELDS = {
+# What a draft (起草) is made of, in the order the page and the API show it. The page's form and the API's draft
+# serializer offer their fields from these lists (forms.CaseForm, api.serializers.CaseDraftSerializer), so a field
+# added here is offered there, or a test says which surface leaves it out and why.
+DRAFT_INPUT = (
     "kind", "title", "doc_number", "meeting", "source_report_title", "reporter_name", "reporter_position",
-    "lead_body", "drafting_committee", "supervising_committee", "consulted_committee", "deadline_rule",
-    "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "source_note", "external_ref",
-}
+    "lead_body", "co_bodies", "drafting_committee", "supervising_committee", "consulted_committee", "deadline_rule",
+    "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "external_ref", "source_note",
+)
+# The case's own columns; the co-handling bodies are a relation, set once the case is saved.
+DRAFT_FIELDS = frozenset(DRAFT_INPUT) - {"co_bodies"}
+# Where an imported case came from: written by the loader that knows it (demo), typed by nobody.
+DRAFT_IMPORT_ONLY = frozenset({"source_note"})
+# Another system's key for the case: its API client sets it; the page does not show it.
+DRAFT_API_ONLY = frozenset({"external_ref"})
+DRAFT_PAGE_FIELDS = tuple(name for name in DRAFT_INPUT if name not in DRAFT_IMPORT_ONLY | DRAFT_API_ONLY)
+DRAFT_API_FIELDS = tuple(name for name in DRAFT_INPUT if name not in DRAFT_IMPORT_ONLY)
 
-
-ITEM_FIELDS = {"number", "kind", "heading", "text", "responsible_body", "amount"}
+# An item's own fields, in the order the page and the API show them; its number is its place in the draft's list.
+ITEM_INPUT = ("heading", "text", "kind", "responsible_body", "amount")
+ITEM_FIELDS = frozenset({"number", *ITEM_INPUT})
 
 
 def _validate_deadline_rule(kind: str, rule_text: str, reason: str) -> None:
