@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 
 from npc_tracker.errors import InvalidInput, NotAllowed
 
-from .. import deadlines, rules
+from .. import rules
 from ..models import Case, CaseItem
 from ..permissions import can_create_cases
+from ..rule_checks import rule_text_error
 from ..tracking import delete_tracked, locked_case, save_tracked
 from ..workflow import Action, CaseStatus
 from .common import check_amount, reject_unknown, required_text
@@ -37,11 +38,8 @@ ITEM_FIELDS = frozenset({"number", *ITEM_INPUT})
 
 
 def _validate_deadline_rule(kind: str, rule_text: str, reason: str) -> None:
-    if rule_text:
-        try:
-            deadlines.Rule.parse(rule_text)
-        except deadlines.RuleSyntaxError as exc:
-            raise InvalidInput(str(exc), field="deadline_rule", code="rule_syntax") from exc
+    if error := rule_text_error(rule_text):
+        raise InvalidInput(str(error), field="deadline_rule", code=error.code) from error
     default = rules.default_rule_text(kind)
     if rule_text != default and not (reason or "").strip():
         raise InvalidInput(
