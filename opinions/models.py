@@ -213,6 +213,11 @@ class Case(models.Model):
         """Days from `today` to the due date: negative when overdue, None without a due date."""
         return days_left(self.due_date, today) if self.due_date else None
 
+    def days_past_due(self, today: date) -> int | None:
+        """Days `today` is past the due date (the overdue count): days_to_due seen from the other side."""
+        days = self.days_to_due(today)
+        return -days if days is not None else None
+
     @property
     def year(self):
         if self.meeting_id:
