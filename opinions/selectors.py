@@ -13,13 +13,20 @@ from agencies.selectors import user_scope
 
 from . import textdiff
 from .choices import ReminderState
-from .models import Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
+from .models import Attachment, Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
 from .reminders.log import case_reminder_log
 from .rules import jurisdiction
 from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
 
 # Liaisons see a case once it has been handed to their body, never while it is drafted or after withdrawal.
 HIDDEN_FROM_BODIES = (CaseStatus.DRAFT, CaseStatus.WITHDRAWN)
+
+
+def belonging_to(case: Case, model: type[CaseItem | Report | Attachment]) -> QuerySet:
+    """The items (reports, files) of this case: the one answer to "is this one of the case's own?" for an id a user
+    sends. Another case's row is refused as if it did not exist; each caller refuses in its own way (a 404, a form
+    error, InvalidInput). Each row's `case` is this case object, read no second time."""
+    return getattr(case, model._meta.get_field("case").remote_field.get_accessor_name()).all()
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -292,7 +299,7 @@ def reports_with_changes(case: Case) -> list[Report]:
 def report_versions(case: Case, report_pk: int) -> tuple[Report, Report]:
     """A report of the case and the one before it, to show side by side; Report.DoesNotExist if either is
     missing."""
-    report = case.reports.get(pk=report_pk)
+    report = belonging_to(case, Report).get(pk=report_pk)
     previous = (case.reports.filter(Q(submitted_at__lt=report.submitted_at)
                                     | Q(submitted_at=report.submitted_at, pk__lt=report.pk))
                 .order_by("submitted_at", "pk").last())

@@ -76,8 +76,8 @@ class AttachmentUploadSerializer(serializers.Serializer):
     def __init__(self, *args, case: Case | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:  # the schema generator builds it without a case
-            self.fields["item"].queryset = case.items.all()
-            self.fields["report"].queryset = case.reports.all()
+            self.fields["item"].queryset = selectors.belonging_to(case, CaseItem)
+            self.fields["report"].queryset = selectors.belonging_to(case, Report)
 
 
 class ItemSerializer(serializers.ModelSerializer):

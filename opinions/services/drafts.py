@@ -10,6 +10,7 @@ from .. import rules
 from ..models import Case, CaseItem
 from ..permissions import can_create_cases
 from ..rule_checks import rule_text_error
+from ..selectors import belonging_to
 from ..tracking import delete_tracked, locked_case, save_tracked
 from ..workflow import Action, CaseStatus
 from .common import check_amount, reject_unknown, required_text
@@ -120,7 +121,7 @@ def draft_items_set(*, case: Case, actor, items: list[dict]) -> list[CaseItem]:
     rows without one added, and items missing from the list removed (a draft is not yet on record)."""
     case = locked_case(case)
     check_action(case, Action.EDIT_DRAFT, actor)
-    existing = {item.pk: item for item in case.items.select_for_update()}
+    existing = {item.pk: item for item in belonging_to(case, CaseItem).select_for_update()}
     kept = {row["pk"] for row in items if row.get("pk")}
     if kept - set(existing):
         raise InvalidInput(_("An item does not belong to this case."), field="items")
