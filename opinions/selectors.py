@@ -289,7 +289,7 @@ def today() -> date:
 def reports_with_changes(case: Case) -> list[Report]:
     """The case's reports in order, each with what changed since the one before it (a returned report's
     revision, or the final report against the consultation draft) as stored when it was submitted: `diff`."""
-    reports = list(case.reports.select_related("submitted_by", "reviewed_by").order_by("submitted_at", "pk"))
+    reports = list(case.reports.select_related("submitted_by", "reviewed_by").in_order())
     for previous, report in zip([None, *reports], reports, strict=False):
         report.previous = previous
         report.diff = textdiff.Diff.from_json(report.changes) if report.changes is not None else None
@@ -300,9 +300,7 @@ def report_versions(case: Case, report_pk: int) -> tuple[Report, Report]:
     """A report of the case and the one before it, to show side by side; Report.DoesNotExist if either is
     missing."""
     report = belonging_to(case, Report).get(pk=report_pk)
-    previous = (case.reports.filter(Q(submitted_at__lt=report.submitted_at)
-                                    | Q(submitted_at=report.submitted_at, pk__lt=report.pk))
-                .order_by("submitted_at", "pk").last())
+    previous = belonging_to(case, Report).before(report)
     if previous is None:
         raise Report.DoesNotExist
     return previous, report
