@@ -16,6 +16,7 @@ from npc_tracker.errors import InvalidInput
 
 from . import netguard
 from .compose import messages_for
+from .messages import OutboxEvent
 from .models import Channel, Endpoint, Notification, NotificationState
 from .services import save_and_send
 
@@ -95,7 +96,7 @@ def endpoint_send_test(*, user, endpoint_id) -> None:
     subject = _("Test message from npc-tracker")
     body = _("If you can read this, notifications reach you on this channel.")
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
-    message = next(m for m in messages_for([user], key=f"test:{endpoint.pk}:{stamp}", event="channel_test",
+    message = next(m for m in messages_for([user], key=f"test:{endpoint.pk}:{stamp}", event=OutboxEvent.CHANNEL_TEST,
                                            subject=subject, body=body)
                    if m.endpoint_id == endpoint.pk)
     save_and_send([message])

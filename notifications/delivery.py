@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .compose import messages_for
-from .messages import CHANNEL_DISABLED, channel_disabled_subject
+from .messages import OutboxEvent, channel_disabled_subject
 from .models import Channel, Notification, NotificationState
 from .transports import TRANSPORTS, DeliveryError
 
@@ -76,8 +76,9 @@ def _disable_endpoint(notification, reason: str) -> None:
     endpoint.enabled = False
     endpoint.disabled_reason = reason[:300]
     endpoint.save(update_fields=["enabled", "disabled_reason"])
-    notices = messages_for([endpoint.user], key=f"disabled:{endpoint.pk}:{notification.pk}", event=CHANNEL_DISABLED,
-                           subject=channel_disabled_subject(endpoint.target), body=reason)
+    notices = messages_for([endpoint.user], key=f"disabled:{endpoint.pk}:{notification.pk}",
+                           event=OutboxEvent.CHANNEL_DISABLED, subject=channel_disabled_subject(endpoint.target),
+                           body=reason)
     for notice in notices:
         if notice.state == NotificationState.PENDING:
             notice.next_attempt_at = timezone.now()

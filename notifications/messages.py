@@ -1,6 +1,8 @@
 """The words of the outbox's own messages, written in the site language when the message is created (it is a
 record, read later by people whichever language they browse in)."""
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,7 +15,12 @@ def with_site_language(build):
     return wrapper
 
 
-CHANNEL_DISABLED = "channel_disabled"
+class OutboxEvent(StrEnum):
+    """The outbox's own messages, beside those about cases (opinions.notices.Event): their `event` in the outbox,
+    the inbox and the API."""
+
+    CHANNEL_TEST = "channel_test"  # its owner asked for a test message on one channel
+    CHANNEL_DISABLED = "channel_disabled"  # a channel failed for good and was switched off
 
 
 @with_site_language

@@ -2,8 +2,9 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .workflow import Action, CaseStatus, ItemStatus
+from .workflow import Action, CaseStatus, ExtensionApprover, ItemAction, ItemStatus
 
 CASE_STATUS_LABELS = {
     CaseStatus.DRAFT: _("Draft"),
@@ -140,3 +141,58 @@ class ReminderState(models.TextChoices):
     SKIPPED = "skipped", _("Skipped (superseded)")
     CANCELLED = "cancelled", _("Cancelled")
     FAILED = "failed", _("Failed")
+
+
+# How a refusal of the workflow (opinions.errors) names a status, an action or who decides, inside its sentence. In
+# English these are phrases that complete "Cannot <action> a case that is <status>."; in Chinese they are the labels
+# above, word for word (a test holds the two together), so that a refusal and the page name a thing alike.
+REFUSAL_CASE_STATUS = {
+    CaseStatus.DRAFT: pgettext_lazy("a case that is …", "in draft"),
+    CaseStatus.ISSUED: pgettext_lazy("a case that is …", "issued"),
+    CaseStatus.IN_PROGRESS: pgettext_lazy("a case that is …", "in progress"),
+    CaseStatus.IN_CONSULTATION: pgettext_lazy("a case that is …", "in consultation"),
+    CaseStatus.SUBMITTED: pgettext_lazy("a case that is …", "submitted"),
+    CaseStatus.ACCEPTED: pgettext_lazy("a case that is …", "accepted"),
+    CaseStatus.CLOSED: pgettext_lazy("a case that is …", "closed"),
+    CaseStatus.WITHDRAWN: pgettext_lazy("a case that is …", "withdrawn"),
+}
+REFUSAL_ACTION = {
+    Action.EDIT_DRAFT: pgettext_lazy("Cannot … a case", "edit the draft of"),
+    Action.ISSUE: pgettext_lazy("Cannot … a case", "issue"),
+    Action.WITHDRAW: pgettext_lazy("Cannot … a case", "withdraw"),
+    Action.ACKNOWLEDGE: pgettext_lazy("Cannot … a case", "acknowledge"),
+    Action.SUBMIT_CONSULTATION_DRAFT: pgettext_lazy("Cannot … a case", "submit a draft for consultation on"),
+    Action.COMMENT_CONSULTATION: pgettext_lazy("Cannot … a case", "comment on the consultation draft of"),
+    Action.SUBMIT_INTERIM_REPORT: pgettext_lazy("Cannot … a case", "submit an interim report on"),
+    Action.SUBMIT_REPORT: pgettext_lazy("Cannot … a case", "submit the report on"),
+    Action.RETURN_REPORT: pgettext_lazy("Cannot … a case", "return the report on"),
+    Action.ACCEPT_REPORT: pgettext_lazy("Cannot … a case", "accept the report on"),
+    Action.EVALUATE_SATISFIED: pgettext_lazy("Cannot … a case", "evaluate as satisfied"),
+    Action.EVALUATE_BASICALLY_SATISFIED: pgettext_lazy("Cannot … a case", "evaluate as basically satisfied"),
+    Action.EVALUATE_DISSATISFIED: pgettext_lazy("Cannot … a case", "evaluate as dissatisfied"),
+    Action.REQUEST_EXTENSION: pgettext_lazy("Cannot … a case", "request an extension for"),
+    Action.DECIDE_EXTENSION: pgettext_lazy("Cannot … a case", "decide on an extension for"),
+    Action.CLOSE: pgettext_lazy("Cannot … a case", "close"),
+    Action.REOPEN: pgettext_lazy("Cannot … a case", "reopen"),
+    Action.PUBLISH: pgettext_lazy("Cannot … a case", "publish"),
+    Action.PROPOSE_ESCALATION: pgettext_lazy("Cannot … a case", "escalate further"),
+}
+REFUSAL_ITEM_STATUS = {
+    ItemStatus.NOT_STARTED: pgettext_lazy("an item that is …", "not started"),
+    ItemStatus.IN_PROGRESS: pgettext_lazy("an item that is …", "in progress"),
+    ItemStatus.DONE: pgettext_lazy("an item that is …", "done"),
+    ItemStatus.CLOSED: pgettext_lazy("an item that is …", "closed"),
+    ItemStatus.CARRIED_OVER: pgettext_lazy("an item that is …", "carried over"),
+}
+# The item actions have no label of their own above; the pages' buttons (opinions.actions) word them differently.
+REFUSAL_ITEM_ACTION = {
+    ItemAction.REPORT_PROGRESS: pgettext_lazy("Cannot … an item", "report progress on"),
+    ItemAction.MARK_DONE: pgettext_lazy("Cannot … an item", "mark as done"),
+    ItemAction.VERIFY: pgettext_lazy("Cannot … an item", "verify"),
+    ItemAction.SEND_BACK: pgettext_lazy("Cannot … an item", "send back"),
+    ItemAction.CARRY_OVER: pgettext_lazy("Cannot … an item", "carry over"),
+}
+REFUSAL_APPROVER = {
+    ExtensionApprover.LEADER: pgettext_lazy("Extensions are decided by …", "the Council of Chairpersons"),
+    ExtensionApprover.STAFF: pgettext_lazy("Extensions are decided by …", "the committee staff"),
+}

@@ -256,7 +256,7 @@ def overdue_board(cases: QuerySet[Case], today: date, limit: int = 20) -> list[O
         else:
             escalation = step_label(reminder.step) if reminder else ""
         board.append(OverdueRow(
-            case=case, days_overdue=-case.days_to_due(today), liaisons=liaisons[case.lead_body_id],
+            case=case, days_overdue=case.days_past_due(today), liaisons=liaisons[case.lead_body_id],
             last_reminder=step_label(reminder.step) if reminder else "",
             last_reminder_at=reminder.finished_at if reminder else None, escalation=escalation))
     return board

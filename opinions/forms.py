@@ -11,6 +11,7 @@ from npc_tracker.forms import IdsField
 
 from . import choices
 from .models import Case, Meeting
+from .services.drafts import DRAFT_PAGE_FIELDS, ITEM_INPUT
 
 
 class DateInput(forms.DateInput):
@@ -42,6 +43,16 @@ COMMON_RULES = ["months:2", "months:3", "months:6", "days:30", "workdays:10", "w
                 "next_session"]
 
 
+def offering(names, *extra):
+    """The form offers `extra` and then exactly the fields `names` lists, in that order: the list is the service's,
+    the declarations only say how each field is shown. A listed field without a declaration fails at import."""
+    def build(form_class):
+        form_class.base_fields = {name: form_class.base_fields[name] for name in (*extra, *names)}
+        return form_class
+    return build
+
+
+@offering(DRAFT_PAGE_FIELDS)
 class CaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=choices.CaseKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300,
@@ -86,6 +97,7 @@ class CaseForm(forms.Form):
         return initial
 
 
+@offering(ITEM_INPUT, "pk")
 class ItemForm(forms.Form):
     pk = forms.IntegerField(required=False, widget=forms.HiddenInput)
     heading = forms.CharField(label=_("Heading"), max_length=500)

@@ -213,6 +213,11 @@ class Case(models.Model):
         """Days from `today` to the due date: negative when overdue, None without a due date."""
         return days_left(self.due_date, today) if self.due_date else None
 
+    def days_past_due(self, today: date) -> int | None:
+        """Days `today` is past the due date (the overdue count): days_to_due seen from the other side."""
+        days = self.days_to_due(today)
+        return -days if days is not None else None
+
     @property
     def year(self):
         if self.meeting_id:
@@ -255,6 +260,33 @@ class CaseItem(models.Model):
         return f"{self.number}. {self.heading}"
 
 
+class ReportQuerySet(models.QuerySet):
+    """The order of a case's reports, and so which one is "the report before": by the moment submitted, then in the
+    order they were written (two recorded for the same moment). The diff stored at submission, the case page and
+    the side-by-side comparison all read it from here."""
+
+    ORDER = ("submitted_at", "pk")
+
+    def in_order(self) -> "ReportQuerySet":
+        return self.order_by(*self.ORDER)
+
+    def before(self, report: "Report") -> "Report | None":
+        """The report just before `report` in this order (saved, or about to be), or None for the first."""
+        return self.filter(_beside(report, "lt")).in_order().last()
+
+    def after(self, report: "Report") -> "Report | None":
+        """The report just after `report` in this order (saved, or about to be), or None for the last."""
+        return self.filter(_beside(report, "gt")).in_order().first()
+
+
+def _beside(report: "Report", side: str) -> models.Q:
+    """The reports on one side ("lt" before, "gt" after) of `report` in ReportQuerySet.ORDER."""
+    moment = report.submitted_at
+    if report.pk is None:  # not yet saved: it will be the last of its moment, its pk the highest
+        return models.Q(submitted_at__lte=moment) if side == "lt" else models.Q(submitted_at__gt=moment)
+    return models.Q(**{f"submitted_at__{side}": moment}) | models.Q(submitted_at=moment, **{f"pk__{side}": report.pk})
+
+
 class Report(models.Model):
     """A report of the body: a draft for consultation, an interim (phased) report or the final report."""
 
@@ -276,6 +308,8 @@ class Report(models.Model):
     # data, so kept out of history.
     changes = models.JSONField(_("changes since the previous report"), null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["changes"])
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report")

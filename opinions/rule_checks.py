@@ -9,13 +9,22 @@ from . import reminder_schedule as schedule
 from .errors import from_deadline_error
 
 
-def validate_rule_text(text: str, *, field: str = "deadline_rule") -> None:
+def rule_text_error(text: str) -> deadlines.RuleSyntaxError | None:
+    """Why a deadline rule as typed cannot be read, or None when it can. An empty rule reads: it stands for the rule
+    set's default. The one check of a rule's syntax; each caller raises it in its own kind of error."""
     if not text:
-        return
+        return None
     try:
         deadlines.Rule.parse(text)
     except deadlines.RuleSyntaxError as exc:
-        raise ValidationError({field: from_deadline_error(exc).message}) from exc
+        return exc
+    return None
+
+
+def validate_rule_text(text: str, *, field: str = "deadline_rule") -> None:
+    """The model's clean() (admin, forms): a ValidationError on `field`, in the user's language."""
+    if error := rule_text_error(text):
+        raise ValidationError({field: from_deadline_error(error).message}) from error
 
 
 def reminder_policy(rule_set) -> schedule.Policy:

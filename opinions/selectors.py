@@ -13,13 +13,20 @@ from agencies.selectors import user_scope
 
 from . import textdiff
 from .choices import ReminderState
-from .models import Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
+from .models import Attachment, Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
 from .reminders.log import case_reminder_log
 from .rules import jurisdiction
 from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
 
 # Liaisons see a case once it has been handed to their body, never while it is drafted or after withdrawal.
 HIDDEN_FROM_BODIES = (CaseStatus.DRAFT, CaseStatus.WITHDRAWN)
+
+
+def belonging_to(case: Case, model: type[CaseItem | Report | Attachment]) -> QuerySet:
+    """The items (reports, files) of this case: the one answer to "is this one of the case's own?" for an id a user
+    sends. Another case's row is refused as if it did not exist; each caller refuses in its own way (a 404, a form
+    error, InvalidInput). Each row's `case` is this case object, read no second time."""
+    return getattr(case, model._meta.get_field("case").remote_field.get_accessor_name()).all()
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -282,7 +289,7 @@ def today() -> date:
 def reports_with_changes(case: Case) -> list[Report]:
     """The case's reports in order, each with what changed since the one before it (a returned report's
     revision, or the final report against the consultation draft) as stored when it was submitted: `diff`."""
-    reports = list(case.reports.select_related("submitted_by", "reviewed_by").order_by("submitted_at", "pk"))
+    reports = list(case.reports.select_related("submitted_by", "reviewed_by").in_order())
     for previous, report in zip([None, *reports], reports, strict=False):
         report.previous = previous
         report.diff = textdiff.Diff.from_json(report.changes) if report.changes is not None else None
@@ -292,10 +299,8 @@ def reports_with_changes(case: Case) -> list[Report]:
 def report_versions(case: Case, report_pk: int) -> tuple[Report, Report]:
     """A report of the case and the one before it, to show side by side; Report.DoesNotExist if either is
     missing."""
-    report = case.reports.get(pk=report_pk)
-    previous = (case.reports.filter(Q(submitted_at__lt=report.submitted_at)
-                                    | Q(submitted_at=report.submitted_at, pk__lt=report.pk))
-                .order_by("submitted_at", "pk").last())
+    report = belonging_to(case, Report).get(pk=report_pk)
+    previous = belonging_to(case, Report).before(report)
     if previous is None:
         raise Report.DoesNotExist
     return previous, report

@@ -18,22 +18,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = [
-    "ACTION_LABELS_EN",
-    "ACTION_LABELS_ZH",
     "ACTIVE_FOR_ITEMS",
     "BODY_ITEM_CASE_STATUSES",
     "CLOSING_ACTIONS",
     "EXTENSION_REQUEST_STATUSES",
-    "ITEM_ACTION_LABELS_EN",
-    "ITEM_ACTION_LABELS_ZH",
-    "ITEM_STATUS_LABELS_EN",
-    "ITEM_STATUS_LABELS_ZH",
     "ITEM_TRANSITIONS",
     "OPEN_STATUSES",
     "OWED_STATUSES",
     "SETTLED_ITEM_STATUSES",
-    "STATUS_LABELS_EN",
-    "STATUS_LABELS_ZH",
     "TRANSITIONS",
     "Action",
     "CaseStatus",
@@ -153,116 +145,6 @@ CLOSING_ACTIONS: frozenset[Action] = frozenset(
     {Action.CLOSE, Action.EVALUATE_SATISFIED, Action.EVALUATE_BASICALLY_SATISFIED}
 )
 SETTLED_ITEM_STATUSES: frozenset[ItemStatus] = frozenset({ItemStatus.CLOSED, ItemStatus.CARRIED_OVER})
-
-
-# --- labels --------------------------------------------------------------------------------------------------------
-# Only for the messages of TransitionRefused; the Django side uses its own translated labels in the UI.
-
-STATUS_LABELS_ZH: dict[CaseStatus, str] = {
-    CaseStatus.DRAFT: "起草",
-    CaseStatus.ISSUED: "已交办",
-    CaseStatus.IN_PROGRESS: "办理中",
-    CaseStatus.IN_CONSULTATION: "征求意见中",
-    CaseStatus.SUBMITTED: "已报送",
-    CaseStatus.ACCEPTED: "已审核",
-    CaseStatus.CLOSED: "办结",
-    CaseStatus.WITHDRAWN: "已撤回",
-}
-# Phrased to complete "a case that is ...".
-STATUS_LABELS_EN: dict[CaseStatus, str] = {
-    CaseStatus.DRAFT: "in draft",
-    CaseStatus.ISSUED: "issued",
-    CaseStatus.IN_PROGRESS: "in progress",
-    CaseStatus.IN_CONSULTATION: "in consultation",
-    CaseStatus.SUBMITTED: "submitted",
-    CaseStatus.ACCEPTED: "accepted",
-    CaseStatus.CLOSED: "closed",
-    CaseStatus.WITHDRAWN: "withdrawn",
-}
-
-ACTION_LABELS_ZH: dict[Action, str] = {
-    Action.EDIT_DRAFT: "编辑草稿",
-    Action.ISSUE: "交办",
-    Action.WITHDRAW: "撤回",
-    Action.ACKNOWLEDGE: "签收",
-    Action.SUBMIT_CONSULTATION_DRAFT: "报送征求意见稿",
-    Action.COMMENT_CONSULTATION: "提出修改意见",
-    Action.SUBMIT_INTERIM_REPORT: "报送阶段性报告",
-    Action.SUBMIT_REPORT: "报送书面报告",
-    Action.RETURN_REPORT: "退回修改",
-    Action.ACCEPT_REPORT: "审核通过",
-    Action.EVALUATE_SATISFIED: "测评：满意",
-    Action.EVALUATE_BASICALLY_SATISFIED: "测评：基本满意",
-    Action.EVALUATE_DISSATISFIED: "测评：不满意",
-    Action.REQUEST_EXTENSION: "申请延期",
-    Action.DECIDE_EXTENSION: "审批延期",
-    Action.CLOSE: "办结",
-    Action.REOPEN: "重新办理",
-    Action.PUBLISH: "向社会公布",
-    Action.PROPOSE_ESCALATION: "决定进一步督办",
-}
-# Verb phrases, so that messages read "Cannot <action> a case that is <status>."
-ACTION_LABELS_EN: dict[Action, str] = {
-    Action.EDIT_DRAFT: "edit the draft of",
-    Action.ISSUE: "issue",
-    Action.WITHDRAW: "withdraw",
-    Action.ACKNOWLEDGE: "acknowledge",
-    Action.SUBMIT_CONSULTATION_DRAFT: "submit a draft for consultation on",
-    Action.COMMENT_CONSULTATION: "comment on the consultation draft of",
-    Action.SUBMIT_INTERIM_REPORT: "submit an interim report on",
-    Action.SUBMIT_REPORT: "submit the report on",
-    Action.RETURN_REPORT: "return the report on",
-    Action.ACCEPT_REPORT: "accept the report on",
-    Action.EVALUATE_SATISFIED: "evaluate as satisfied",
-    Action.EVALUATE_BASICALLY_SATISFIED: "evaluate as basically satisfied",
-    Action.EVALUATE_DISSATISFIED: "evaluate as dissatisfied",
-    Action.REQUEST_EXTENSION: "request an extension for",
-    Action.DECIDE_EXTENSION: "decide on an extension for",
-    Action.CLOSE: "close",
-    Action.REOPEN: "reopen",
-    Action.PUBLISH: "publish",
-    Action.PROPOSE_ESCALATION: "escalate further",
-}
-
-ITEM_STATUS_LABELS_ZH: dict[ItemStatus, str] = {
-    ItemStatus.NOT_STARTED: "未开始",
-    ItemStatus.IN_PROGRESS: "办理中",
-    ItemStatus.DONE: "已完成待核销",
-    ItemStatus.CLOSED: "已销号",
-    ItemStatus.CARRIED_OVER: "持续整改",
-}
-ITEM_STATUS_LABELS_EN: dict[ItemStatus, str] = {
-    ItemStatus.NOT_STARTED: "not started",
-    ItemStatus.IN_PROGRESS: "in progress",
-    ItemStatus.DONE: "done",
-    ItemStatus.CLOSED: "closed",
-    ItemStatus.CARRIED_OVER: "carried over",
-}
-
-ITEM_ACTION_LABELS_ZH: dict[ItemAction, str] = {
-    ItemAction.REPORT_PROGRESS: "报告进展",
-    ItemAction.MARK_DONE: "标记完成",
-    ItemAction.VERIFY: "核实销号",
-    ItemAction.SEND_BACK: "退回",
-    ItemAction.CARRY_OVER: "转持续整改",
-}
-# Verb phrases, so that messages read "Cannot <action> an item that is <status>."
-ITEM_ACTION_LABELS_EN: dict[ItemAction, str] = {
-    ItemAction.REPORT_PROGRESS: "report progress on",
-    ItemAction.MARK_DONE: "mark as done",
-    ItemAction.VERIFY: "verify",
-    ItemAction.SEND_BACK: "send back",
-    ItemAction.CARRY_OVER: "carry over",
-}
-
-_APPROVER_LABELS_ZH: dict[ExtensionApprover, str] = {
-    ExtensionApprover.LEADER: "主任会议",
-    ExtensionApprover.STAFF: "督办工作机构",
-}
-_APPROVER_LABELS_EN: dict[ExtensionApprover, str] = {
-    ExtensionApprover.LEADER: "the Council of Chairpersons",
-    ExtensionApprover.STAFF: "the committee staff",
-}
 
 
 # --- the case transition table -------------------------------------------------------------------------------------
@@ -405,11 +287,14 @@ _ITEM_ACTION_CASE_STATUSES: dict[ItemAction, frozenset[CaseStatus]] = {
 
 
 class TransitionRefused(Exception):
-    """A transition the rules do not allow. ``str(e)`` is the Chinese message, ready to show to the user.
+    """A transition the rules do not allow: what was asked and why not, as data. The words people read are the Django
+    side's (opinions.errors), in the user's language, with the labels of opinions.choices.
 
     ``code`` is one of "wrong_status", "wrong_role", "items_open", "unknown_action". ``action`` and ``status`` are the
     plain string values (for item refusals: the item action and the item status, with the case status in
-    ``case_status``).
+    ``case_status``). ``status_of`` is "item" for an item refusal, unless it is the case's status that does not allow
+    the item action. ``open_count`` is how many items are still open ("items_open"); ``approver`` who decides
+    extensions, when a decision on one was refused to the wrong role.
     """
 
     def __init__(
@@ -417,70 +302,29 @@ class TransitionRefused(Exception):
         code: str,
         action: str,
         status: str,
-        message_zh: str,
-        message_en: str,
         *,
         case_status: str | None = None,
+        status_of: str = "case",
+        open_count: int | None = None,
+        approver: str | None = None,
     ) -> None:
-        super().__init__(message_zh)
+        super().__init__(f"{code}: {action} ({status})")
         self.code = code
         self.action = action
         self.status = status
-        self.message_zh = message_zh
-        self.message_en = message_en
         self.case_status = case_status
+        self.status_of = status_of
+        self.open_count = open_count
+        self.approver = approver
 
-    def __reduce__(self):  # the default pickling would call __init__(message_zh) only; Celery pickles exceptions
-        return (
-            type(self),
-            (self.code, self.action, self.status, self.message_zh, self.message_en),
-            {"case_status": self.case_status},
-        )
-
-
-def _case_refusal(code: str, action: Action, status: CaseStatus, zh: str, en: str) -> TransitionRefused:
-    return TransitionRefused(code, action.value, status.value, zh, en)
-
-
-def _wrong_status(action: Action, status: CaseStatus) -> TransitionRefused:
-    return _case_refusal(
-        "wrong_status",
-        action,
-        status,
-        f"当前状态（{STATUS_LABELS_ZH[status]}）不能执行“{ACTION_LABELS_ZH[action]}”。",
-        f"Cannot {ACTION_LABELS_EN[action]} a case that is {STATUS_LABELS_EN[status]}.",
-    )
-
-
-def _wrong_role(action: Action, status: CaseStatus, approver: ExtensionApprover) -> TransitionRefused:
-    zh = f"您无权对当前状态（{STATUS_LABELS_ZH[status]}）的案件执行“{ACTION_LABELS_ZH[action]}”。"
-    en = f"You are not allowed to {ACTION_LABELS_EN[action]} a case that is {STATUS_LABELS_EN[status]}."
-    if action is Action.DECIDE_EXTENSION:  # the decider varies with the rule set, so say who it is
-        zh += f"延期申请由{_APPROVER_LABELS_ZH[approver]}审批。"
-        en += f" Extensions are decided by {_APPROVER_LABELS_EN[approver]}."
-    return _case_refusal("wrong_role", action, status, zh, en)
-
-
-def _items_open(action: Action, status: CaseStatus, open_count: int) -> TransitionRefused:
-    items_en = "1 item is" if open_count == 1 else f"{open_count} items are"
-    return _case_refusal(
-        "items_open",
-        action,
-        status,
-        f"尚有{open_count}项意见未销号或转为持续整改，不能执行“{ACTION_LABELS_ZH[action]}”。",
-        f"Cannot {ACTION_LABELS_EN[action]} the case: {items_en} neither closed nor carried over.",
-    )
+    def __reduce__(self):  # the default pickling would call __init__(message) only; Celery pickles exceptions
+        state = {key: value for key, value in vars(self).items() if key not in ("code", "action", "status")}
+        return type(self), (self.code, self.action, self.status), state
 
 
 def _unknown_action(action: object, status: str, *, case_status: str | None = None) -> TransitionRefused:
-    return TransitionRefused(
-        "unknown_action",
-        str(action),
-        status,
-        f"未知操作“{action}”。",
-        f"Unknown action “{action}”.",
-        case_status=case_status,
-    )
+    return TransitionRefused("unknown_action", str(action), status, case_status=case_status,
+                             status_of="item" if case_status is not None else "case")
 
 
 # --- input coercion ------------------------------------------------------------------------------------------------
@@ -538,13 +382,15 @@ def check(
 
     row = _BY_ACTION_AND_SOURCE.get((action, status))
     if row is None:
-        raise _wrong_status(action, status)
+        raise TransitionRefused("wrong_status", action.value, status.value)
     if not _deciders(row, approver) & held:
-        raise _wrong_role(action, status, approver)
+        # The decider of an extension varies with the rule set, so the refusal says who it is.
+        raise TransitionRefused("wrong_role", action.value, status.value,
+                                approver=approver.value if action is Action.DECIDE_EXTENSION else None)
     if action in CLOSING_ACTIONS:
         open_count = sum(1 for s in items if s not in SETTLED_ITEM_STATUSES)
         if open_count:
-            raise _items_open(action, status, open_count)
+            raise TransitionRefused("items_open", action.value, status.value, open_count=open_count)
     return row.target
 
 
@@ -614,30 +460,17 @@ def check_item(
     except ValueError:
         raise _unknown_action(action, item_status.value, case_status=case_status.value) from None
 
-    action_zh, action_en = ITEM_ACTION_LABELS_ZH[action], ITEM_ACTION_LABELS_EN[action]
-
-    def refuse(code: str, zh: str, en: str) -> TransitionRefused:
-        return TransitionRefused(code, action.value, item_status.value, zh, en, case_status=case_status.value)
+    def refuse(code: str, status_of: str) -> TransitionRefused:
+        return TransitionRefused(code, action.value, item_status.value, case_status=case_status.value,
+                                 status_of=status_of)
 
     if case_status not in _ITEM_ACTION_CASE_STATUSES[action]:
-        raise refuse(
-            "wrong_status",
-            f"案件当前状态（{STATUS_LABELS_ZH[case_status]}）不能对意见事项执行“{action_zh}”。",
-            f"Cannot {action_en} an item while the case is {STATUS_LABELS_EN[case_status]}.",
-        )
+        raise refuse("wrong_status", "case")
     row = _ITEMS_BY_ACTION_AND_SOURCE.get((action, item_status))
     if row is None:
-        raise refuse(
-            "wrong_status",
-            f"意见事项当前状态（{ITEM_STATUS_LABELS_ZH[item_status]}）不能执行“{action_zh}”。",
-            f"Cannot {action_en} an item that is {ITEM_STATUS_LABELS_EN[item_status]}.",
-        )
+        raise refuse("wrong_status", "item")
     if not row.roles & held:
-        raise refuse(
-            "wrong_role",
-            f"您无权对意见事项执行“{action_zh}”。",
-            f"You are not allowed to {action_en} this item.",
-        )
+        raise refuse("wrong_role", "item")
     return row.target
 
 

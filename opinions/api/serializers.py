@@ -21,6 +21,7 @@ from ..models import (
     Report,
     RuleSet,
 )
+from ..services.drafts import DRAFT_API_FIELDS, ITEM_INPUT
 
 
 class BodySerializer(serializers.ModelSerializer):
@@ -76,8 +77,8 @@ class AttachmentUploadSerializer(RejectUnknownFields, serializers.Serializer):
     def __init__(self, *args, case: Case | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:  # the schema generator builds it without a case
-            self.fields["item"].queryset = case.items.all()
-            self.fields["report"].queryset = case.reports.all()
+            self.fields["item"].queryset = selectors.belonging_to(case, CaseItem)
+            self.fields["report"].queryset = selectors.belonging_to(case, Report)
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -177,7 +178,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     changes = TimelineChangeSerializer(many=True)
 
 
-class DraftItemSerializer(RejectUnknownFields, serializers.Serializer):
+# An item of a draft offers the service's fields (drafts.ITEM_INPUT); each is declared for its default. A model
+# serializer, so a field added to the list is offered, and one declared but not listed fails (DRF asserts it).
+class DraftItemSerializer(RejectUnknownFields, serializers.ModelSerializer):
     id = serializers.IntegerField(required=False, help_text="An existing item of this draft; omit for a new one.")
     heading = serializers.CharField(max_length=500)
     text = serializers.CharField(required=False, allow_blank=True, default="")
@@ -187,6 +190,10 @@ class DraftItemSerializer(RejectUnknownFields, serializers.Serializer):
                                                           allow_null=True, default=None)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True,
                                       default=None, help_text="Amount involved, in 10,000 yuan (audit problems).")
+
+    class Meta:
+        model = CaseItem
+        fields = ["id", *ITEM_INPUT]
 
 
 class CaseDraftSerializer(RejectUnknownFields, serializers.ModelSerializer):
@@ -199,10 +206,7 @@ class CaseDraftSerializer(RejectUnknownFields, serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["kind", "title", "doc_number", "meeting", "source_report_title", "reporter_name",
-                  "reporter_position", "lead_body", "co_bodies", "drafting_committee", "supervising_committee",
-                  "consulted_committee", "deadline_rule", "deadline_rule_reason", "deadline_quote", "report_type",
-                  "opinion_text", "external_ref", "items"]
+        fields = [*DRAFT_API_FIELDS, "items"]
         extra_kwargs = {"external_ref": {"validators": []}}  # uniqueness is the database's, reported as 400
 
 

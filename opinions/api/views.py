@@ -22,7 +22,7 @@ from npc_tracker.api_schema import AutoSchema
 from .. import dashboard, rules, selectors, services
 from ..actions import CASE_ACTIONS, ITEM_ACTIONS
 from ..filtersets import CaseFilterSet
-from ..models import CalendarDay, CaseItem, Meeting, RuleSet
+from ..models import Attachment, CalendarDay, CaseItem, Meeting, RuleSet
 from ..permissions import can_create_cases, case_roles, item_roles
 from ..responses import file_response
 from ..workflow import Action, ever_allowed, item_action_ever_allowed
@@ -150,7 +150,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
             filter_backends=[], pagination_class=None)
     def attachment_download(self, request, pk=None, attachment_pk=None):
-        attachment = self.get_object().attachments.filter(pk=attachment_pk).first()
+        attachment = selectors.belonging_to(self.get_object(), Attachment).filter(pk=attachment_pk).first()
         if attachment is None:
             raise NotFound
         return file_response(attachment)
@@ -193,7 +193,7 @@ def _item_action(spec):
 
     def run(self, request, pk=None, item_pk=None):
         case = self.get_object()
-        item = CaseItem.objects.filter(pk=item_pk, case=case).select_related("case").first()
+        item = selectors.belonging_to(case, CaseItem).filter(pk=item_pk).first()
         if item is None:
             raise NotFound
         roles = item_roles(request.user, item)

@@ -146,7 +146,7 @@ def _mark_escalated(case: Case, on: date) -> Case:
     if case.escalated_on is None:
         case.escalated_on = on
         save_tracked(case, actor=None, reason=_("Circulated as overdue (通报) after %(days)s days past the due date")
-                     % {"days": (on - case.due_date).days})
+                     % {"days": case.days_past_due(on)})
     return case
 
 

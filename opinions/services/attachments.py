@@ -14,6 +14,7 @@ from .. import uploads, workflow
 from ..choices import ReviewOutcome
 from ..models import Attachment, Case, CaseItem, Report
 from ..permissions import case_roles, item_roles
+from ..selectors import belonging_to
 from ..tracking import locked_case, save_tracked
 from ..workflow import CaseStatus, Role
 
@@ -36,14 +37,13 @@ def attachment_add(*, case: Case, actor, file, item: CaseItem | None = None,
     if item is not None and report is not None:
         raise InvalidInput(_("A file belongs either to an item or to a report, not to both."), field="item")
     if item is not None:
-        item = case.items.filter(pk=item.pk).first()
+        item = belonging_to(case, CaseItem).filter(pk=item.pk).first()
         if item is None:
             raise InvalidInput(_("That item is not part of this case."), field="item")
-        item.case = case
         _check_item_evidence(case, item, actor)
     elif report is not None:
         # Re-read under the case lock: a review decided meanwhile must be seen.
-        report = case.reports.filter(pk=report.pk).first()
+        report = belonging_to(case, Report).filter(pk=report.pk).first()
         if report is None:
             raise InvalidInput(_("That report is not part of this case."), field="report")
         _check_report_file(case, report, actor)

@@ -6,30 +6,41 @@ from django.utils.translation import gettext as _
 
 from npc_tracker.errors import InvalidInput, NotAllowed
 
-from .. import deadlines, rules
+from .. import rules
 from ..models import Case, CaseItem
 from ..permissions import can_create_cases
+from ..rule_checks import rule_text_error
+from ..selectors import belonging_to
 from ..tracking import delete_tracked, locked_case, save_tracked
 from ..workflow import Action, CaseStatus
 from .common import check_amount, reject_unknown, required_text
 from .transitions import check_action
 
-DRAFT_FIELDS = {
+# What a draft (起草) is made of, in the order the page and the API show it. The page's form and the API's draft
+# serializer offer their fields from these lists (forms.CaseForm, api.serializers.CaseDraftSerializer), so a field
+# added here is offered there, or a test says which surface leaves it out and why.
+DRAFT_INPUT = (
     "kind", "title", "doc_number", "meeting", "source_report_title", "reporter_name", "reporter_position",
-    "lead_body", "drafting_committee", "supervising_committee", "consulted_committee", "deadline_rule",
-    "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "source_note", "external_ref",
-}
+    "lead_body", "co_bodies", "drafting_committee", "supervising_committee", "consulted_committee", "deadline_rule",
+    "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "external_ref", "source_note",
+)
+# The case's own columns; the co-handling bodies are a relation, set once the case is saved.
+DRAFT_FIELDS = frozenset(DRAFT_INPUT) - {"co_bodies"}
+# Where an imported case came from: written by the loader that knows it (demo), typed by nobody.
+DRAFT_IMPORT_ONLY = frozenset({"source_note"})
+# Another system's key for the case: its API client sets it; the page does not show it.
+DRAFT_API_ONLY = frozenset({"external_ref"})
+DRAFT_PAGE_FIELDS = tuple(name for name in DRAFT_INPUT if name not in DRAFT_IMPORT_ONLY | DRAFT_API_ONLY)
+DRAFT_API_FIELDS = tuple(name for name in DRAFT_INPUT if name not in DRAFT_IMPORT_ONLY)
 
-
-ITEM_FIELDS = {"number", "kind", "heading", "text", "responsible_body", "amount"}
+# An item's own fields, in the order the page and the API show them; its number is its place in the draft's list.
+ITEM_INPUT = ("heading", "text", "kind", "responsible_body", "amount")
+ITEM_FIELDS = frozenset({"number", *ITEM_INPUT})
 
 
 def _validate_deadline_rule(kind: str, rule_text: str, reason: str) -> None:
-    if rule_text:
-        try:
-            deadlines.Rule.parse(rule_text)
-        except deadlines.RuleSyntaxError as exc:
-            raise InvalidInput(str(exc), field="deadline_rule", code="rule_syntax") from exc
+    if error := rule_text_error(rule_text):
+        raise InvalidInput(str(error), field="deadline_rule", code=error.code) from error
     default = rules.default_rule_text(kind)
     if rule_text != default and not (reason or "").strip():
         raise InvalidInput(
@@ -110,7 +121,7 @@ def draft_items_set(*, case: Case, actor, items: list[dict]) -> list[CaseItem]:
     rows without one added, and items missing from the list removed (a draft is not yet on record)."""
     case = locked_case(case)
     check_action(case, Action.EDIT_DRAFT, actor)
-    existing = {item.pk: item for item in case.items.select_for_update()}
+    existing = {item.pk: item for item in belonging_to(case, CaseItem).select_for_update()}
     kept = {row["pk"] for row in items if row.get("pk")}
     if kept - set(existing):
         raise InvalidInput(_("An item does not belong to this case."), field="items")

@@ -39,10 +39,9 @@ def report_submit(*, case: Case, actor, kind: str, title: str, text: str, files=
     for earlier in case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING):
         earlier.review_outcome = ReviewOutcome.SUPERSEDED
         save_tracked(earlier, actor=actor, reason=_("Superseded by a new version"), at=at)
-    in_order = case.reports.order_by("submitted_at", "pk")
-    before, after = in_order.filter(submitted_at__lte=now).last(), in_order.filter(submitted_at__gt=now).first()
-    report = Report(case=case, kind=kind, title=title, text=text, submitted_by=actor, submitted_at=now,
-                    changes=_changes(before, text))
+    report = Report(case=case, kind=kind, title=title, text=text, submitted_by=actor, submitted_at=now)
+    before, after = case.reports.before(report), case.reports.after(report)
+    report.changes = _changes(before, text)
     save_tracked(report, actor=actor, reason=_("Report submitted"), at=at)
     if after is not None:
         # Recorded with an earlier date (`at`), it comes before a report already there, whose diff is now against
@@ -58,7 +57,7 @@ def _changes(previous: Report | None, text: str) -> dict | None:
 
 
 def _pending_report(case: Case, kind: str) -> Report:
-    report = case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING).order_by("-submitted_at").first()
+    report = case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING).in_order().last()
     if report is None:
         raise DomainError(_("There is no report awaiting review."), code="no_pending_report")
     return report

@@ -61,7 +61,7 @@ def case_action(request, pk, action):
 @once_per_submission
 def item_action(request, pk, item_pk, action):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
-    item = get_object_or_404(CaseItem.objects.select_related("case"), pk=item_pk, case=case)
+    item = get_object_or_404(selectors.belonging_to(case, CaseItem), pk=item_pk)
     spec = ITEM_ACTIONS_BY_SLUG.get(action)
     if spec is None:
         raise Http404

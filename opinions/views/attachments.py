@@ -12,7 +12,7 @@ from npc_tracker.errors import DomainError
 from npc_tracker.submissions import once_per_submission
 
 from .. import selectors
-from ..models import Attachment
+from ..models import Attachment, CaseItem, Report
 from ..responses import file_response
 from ..services.attachments import attachment_add
 
@@ -28,8 +28,8 @@ class AttachmentUploadForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = case.items.all()
-        self.fields["report"].queryset = case.reports.all()
+        self.fields["item"].queryset = selectors.belonging_to(case, CaseItem)
+        self.fields["report"].queryset = selectors.belonging_to(case, Report)
 
 
 @login_required

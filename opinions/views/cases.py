@@ -60,7 +60,7 @@ def case_list(request):
         case.kind_label, case.status_label = kinds.get(case.kind, case.kind), statuses[case.status]
         case.rag = selectors.rag(case, today, soon)
         case.days_left = case.days_to_due(today)
-        case.days_overdue = -case.days_left if case.days_left is not None else None
+        case.days_overdue = case.days_past_due(today)
     query = request.GET.copy()
     query.pop("page", None)
     sortless = query.copy()
@@ -203,7 +203,6 @@ def render_case(request, case, *, bound=None, status=200):
     case = Case.objects.select_related("lead_body", "meeting", "drafting_committee", "supervising_committee",
                                        "consulted_committee").get(pk=case.pk)
     today = selectors.today()
-    days_left = case.days_to_due(today)
     attachments = list(case.attachments.select_related("uploaded_by"))
     items = list(case.items.select_related("responsible_body"))
     for item in items:
@@ -224,8 +223,8 @@ def render_case(request, case, *, bound=None, status=200):
         "reminders": reminders,
         "due_explanation": rules.explain_due(case, "en" if request.LANGUAGE_CODE == "en" else "zh"),
         "rag": selectors.rag(case, today, selectors.due_soon()),
-        "days_left": days_left,
-        "days_overdue": -days_left if days_left is not None else None,
+        "days_left": case.days_to_due(today),
+        "days_overdue": case.days_past_due(today),
         "roles": case_roles(request.user, case),
         "offered": case_actions_for(request.user, case, bound=bound),
         "can_edit": Action.EDIT_DRAFT in available_actions(request.user, case),

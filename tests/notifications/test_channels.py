@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from notifications import channels
 from notifications.delivery import send_one
+from notifications.messages import OutboxEvent
 from notifications.models import Endpoint, Notification
 from npc_tracker.errors import InvalidInput
 
@@ -128,3 +129,10 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
     response = client.get(reverse("notifications:channels"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_the_outboxs_own_events_are_named_apart_from_the_cases_and_fit_the_column():
+    from opinions.notices import Event
+
+    assert not {event.value for event in OutboxEvent} & {event.value for event in Event}
+    assert all(len(event) <= Notification._meta.get_field("event").max_length for event in [*OutboxEvent, *Event])

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from opinions import services
+from opinions.api.serializers import CaseDraftSerializer, DraftItemSerializer
+from opinions.forms import CaseForm, ItemForm
 from opinions.models import Case
 from opinions.selectors import today
-from opinions.services import meetings
+from opinions.services import drafts, meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,20 @@ def items_data(*rows, initial=0):
         row = {"kind": "opinion", "text": "", "responsible_body": "", "ORDER": str(index + 1), **row}
         data.update({f"items-{index}-{key}": value for key, value in row.items()})
     return data
+
+
+def test_the_page_and_the_api_offer_every_draft_field_the_service_takes_and_no_other():
+    # One list (services/drafts.py): a field the service takes is offered by the form and by the serializer, unless
+    # the list says which surface leaves it out; neither offers a field the service would refuse as unknown.
+    page, api = list(CaseForm().fields), list(CaseDraftSerializer().fields)
+    assert set(page) - {"co_bodies"} == drafts.DRAFT_FIELDS - drafts.DRAFT_IMPORT_ONLY - drafts.DRAFT_API_ONLY
+    assert set(api) - {"co_bodies", "items"} == drafts.DRAFT_FIELDS - drafts.DRAFT_IMPORT_ONLY
+    assert set(CaseForm.declared_fields) == set(page)  # nothing declared on the form and silently left out
+    assert page == [name for name in api if name in page]  # the page and the schema show them in one order
+    item_fields = drafts.ITEM_FIELDS - {"number"}  # the number is the item's place in the list
+    assert set(ItemForm().fields) == set(ItemForm.declared_fields) == item_fields | {"pk"}
+    assert set(DraftItemSerializer().fields) == item_fields | {"id"}
+    assert {field.name for field in Case._meta.get_fields()} >= drafts.DRAFT_FIELDS | {"co_bodies"}
 
 
 def test_staff_create_a_draft_with_three_items_and_the_rule_sets_deadline(client, world):

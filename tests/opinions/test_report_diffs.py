@@ -49,6 +49,20 @@ def test_a_report_recorded_with_an_earlier_date_becomes_the_base_of_the_one_afte
     assert third.changes == textdiff.diff("二稿", "三稿").to_json()
 
 
+def test_reports_of_one_moment_follow_the_order_they_were_written_in(world, received_case):
+    # One order of a case's reports (Report.objects.in_order): what "the report before" means everywhere.
+    moment, later = datetime(2020, 10, 1, 9, tzinfo=SHANGHAI), datetime(2020, 10, 2, 9, tzinfo=SHANGHAI)
+    first, second = submit(received_case, world, "甲", at=moment), submit(received_case, world, "乙", at=moment)
+    last = submit(received_case, world, "丙", at=later)
+    reports = received_case.reports.all()
+    assert list(reports.in_order()) == [first, second, last]
+    assert (reports.before(first), reports.before(second), reports.after(second)) == (None, first, last)
+    about_to_be = Report(case=received_case, submitted_at=moment)  # not yet saved: the last of its moment
+    assert (reports.before(about_to_be), reports.after(about_to_be)) == (second, last)
+    second.refresh_from_db()
+    assert second.changes == textdiff.diff("甲", "乙").to_json()
+
+
 def test_the_case_page_shows_the_stored_diff_and_does_not_diff_again(client, world, received_case):
     submit(received_case, world, "一、正在推进。")
     report = submit(received_case, world, "一、已全部完成。")

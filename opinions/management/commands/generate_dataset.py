@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from agencies.models import Body, BodyKind, Committee, CommitteeKind, Membership, MembershipRole
 from opinions import choices, voting
-from opinions.deadlines import add_months, zh_number
+from opinions.deadlines import add_months, days_left, zh_number
 from opinions.demo.loader import load_data
 from opinions.models import Case, CaseItem, Evaluation, HistoricalCase_co_bodies, Meeting
 from opinions.workflow import CaseStatus, ItemStatus
@@ -333,7 +333,7 @@ class Generator:
 
     def status_by_age(self, due: date) -> str:
         """Recent cases are mostly in hand; a year on, nearly all are closed and a few have run overdue."""
-        days_past_due = (self.today - due).days
+        days_past_due = -days_left(due, self.today)
         if days_past_due < 0:
             table = {CaseStatus.IN_PROGRESS: 70, CaseStatus.IN_CONSULTATION: 10, CaseStatus.SUBMITTED: 15,
                      CaseStatus.ACCEPTED: 5}
