@@ -81,4 +81,4 @@ def test_the_api_does_not_find_another_cases_item_or_file(received_case, make_ca
     upload = api.post(f"{base}/attachments/", {"file": SimpleUploadedFile("b.pdf", PDF),
                                                "item": other.items.first().pk}, format="multipart")
     assert upload.status_code == 400
-    assert "item" in upload.json()
+    assert "item" in upload.json()["fields"]
