@@ -29,6 +29,7 @@ from ..workflow import Action, ever_allowed, item_action_ever_allowed
 from . import serializers as s
 from .examples import CASE_EXAMPLES, ITEM_EXAMPLES
 from .forms_bridge import serializer_from_form, takes_files
+from .preconditions import case_etag, if_match
 
 REFUSALS = {
     400: OpenApiResponse(description="Invalid input: the field and its message."),
@@ -36,6 +37,15 @@ REFUSALS = {
     404: OpenApiResponse(description="No such case, or not visible to you."),
     409: OpenApiResponse(description="Refused now (e.g. wrong status): a machine-readable `code` and `detail`."),
 }
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="The case's ETag as you read it: the write is refused with 412 if the case changed since.")
+ETAG = OpenApiParameter(
+    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 201],
+    description="The case's version; send it back in `If-Match` to write only if nobody changed the case meanwhile.")
+CASE_WRITE = [IF_MATCH, ETAG]
 
 
 def _may_ever(user, case, workflow_actions) -> bool:
@@ -72,11 +82,13 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Cases visible to you, most urgent first (or as `ordering` says)"),
-    retrieve=extend_schema(summary="One case with its items, reports, files, extensions and evaluations"),
+    retrieve=extend_schema(summary="One case with its items, reports, files, extensions and evaluations",
+                           parameters=[ETAG]),
     create=extend_schema(summary="Create a draft (committee staff)", request=s.CaseDraftSerializer,
                          responses={201: s.CaseDetailSerializer, **REFUSALS}),
     partial_update=extend_schema(summary="Edit a draft; `items`, when given, replace the draft's items in order",
-                                 request=s.CaseDraftSerializer, responses={200: s.CaseDetailSerializer, **REFUSALS}),
+                                 request=s.CaseDraftSerializer, responses={200: s.CaseDetailSerializer, **REFUSALS},
+                                 parameters=CASE_WRITE),
 )
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filterset_class = CaseFilterSet
@@ -100,7 +112,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def _detail(self, case, status=200):
         case = self.get_queryset().get(pk=case.pk)
-        return Response(s.CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status)
+        return Response(s.CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status,
+                        headers={"ETag": case_etag(case.pk)})
+
+    def retrieve(self, request, pk=None):
+        return self._detail(self.get_object())
 
     def create(self, request):
         if not can_create_cases(request.user):
@@ -115,7 +131,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             raise PermissionDenied
         draft = s.CaseDraftSerializer(data=request.data, partial=True)
         draft.is_valid(raise_exception=True)
-        return self._detail(self._save_draft(draft.validated_data, case))
+        with if_match(request, case):
+            self._save_draft(draft.validated_data, case)
+        return self._detail(case)
 
     def _save_draft(self, data, case=None):
         data = dict(data)
@@ -132,7 +150,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(summary="Add a file to the case, one of its items or one of its reports",
                    request={"multipart/form-data": s.AttachmentUploadSerializer},
-                   responses={201: s.AttachmentSerializer, **REFUSALS})
+                   responses={201: s.AttachmentSerializer, **REFUSALS}, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"], url_path="attachments", parser_classes=[MultiPartParser],
             filter_backends=[])
     def attachments(self, request, pk=None):
@@ -140,8 +158,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         upload = s.AttachmentUploadSerializer(data=request.data, case=case)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        attachment = services.attachment_add(case=case, actor=request.user, file=data["file"],
-                                                item=data.get("item"), report=data.get("report"))
+        with if_match(request, case):
+            attachment = services.attachment_add(case=case, actor=request.user, file=data["file"],
+                                                 item=data.get("item"), report=data.get("report"))
         return Response(s.AttachmentSerializer(attachment).data, status=201)
 
     @extend_schema(summary="Download one of the case's files, as uploaded",
@@ -176,14 +195,15 @@ def _case_action(spec):
             raise PermissionDenied
         data = input_for(request)(data=request.data)
         data.is_valid(raise_exception=True)
-        spec.run(case, request.user, data.validated_data)
+        with if_match(request, case):
+            spec.run(case, request.user, data.validated_data)
         return self._detail(case)
 
     run.__name__ = spec.slug.replace("-", "_")  # before @action: it names the route and the method from it
     run = action(detail=True, methods=["post"], url_path=spec.slug, parser_classes=parsers,
                  filter_backends=[])(run)
     return extend_schema(summary=str(spec.label), request=request_schema,
-                         responses={200: s.CaseDetailSerializer, **REFUSALS},
+                         responses={200: s.CaseDetailSerializer, **REFUSALS}, parameters=CASE_WRITE,
                          examples=[OpenApiExample(spec.slug, value=CASE_EXAMPLES[spec.slug],
                                                   request_only=True, media_type="application/json")])(run)
 
@@ -201,7 +221,8 @@ def _item_action(spec):
             raise PermissionDenied
         data = input_for(request)(data=request.data)
         data.is_valid(raise_exception=True)
-        spec.run(item, request.user, data.validated_data)
+        with if_match(request, case):
+            spec.run(item, request.user, data.validated_data)
         item.refresh_from_db()
         return Response(s.ItemSerializer(item).data)
 
@@ -209,7 +230,7 @@ def _item_action(spec):
     run = action(detail=True, methods=["post"], url_path=rf"items/(?P<item_pk>[0-9]+)/{spec.slug}",
                  parser_classes=parsers, filter_backends=[])(run)
     return extend_schema(summary=f"Item: {spec.label}", request=request_schema,
-                         responses={200: s.ItemSerializer, **REFUSALS},
+                         responses={200: s.ItemSerializer, **REFUSALS}, parameters=[IF_MATCH],
                          examples=[OpenApiExample(spec.slug, value=ITEM_EXAMPLES[spec.slug],
                                                   request_only=True, media_type="application/json")])(run)
 

@@ -138,3 +138,46 @@ def test_pages_still_get_their_slash(client, world):
     client.force_login(world.staff)
     response = client.get("/cases")
     assert (response.status_code, response.url) == (301, "/cases/")
+
+
+def test_two_people_editing_one_draft_the_second_gets_412_and_overwrites_nothing(world, make_case):
+    draft = make_case()
+    first, second = client_for(world.staff), client_for(world.staff)  # two sessions of the same office
+    etag = first.get(case_url(draft))["ETag"]
+    assert etag == second.get(case_url(draft))["ETag"]
+    saved = first.patch(case_url(draft), {"title": "第一个人的标题"}, format="json", HTTP_IF_MATCH=etag)
+    assert saved.status_code == 200
+    assert saved["ETag"] != etag
+    stale = second.patch(case_url(draft), {"title": "第二个人的标题"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale.json()["code"] == "precondition_failed"
+    assert Case.objects.get(pk=draft.pk).title == "第一个人的标题"
+    again = second.patch(case_url(draft), {"title": "第二个人的标题"}, format="json", HTTP_IF_MATCH=saved["ETag"])
+    assert again.status_code == 200
+
+
+def test_a_workflow_step_honours_if_match_and_a_write_without_it_goes_through(world, make_case):
+    draft = make_case()
+    api = client_for(world.staff)
+    etag = api.get(case_url(draft))["ETag"]
+    api.patch(case_url(draft), {"title": "改过了"}, format="json")  # no If-Match: written as before
+    refused = api.post(case_url(draft, "issue"), {}, format="json", HTTP_IF_MATCH=etag)
+    assert refused.status_code == 412
+    assert Case.objects.get(pk=draft.pk).status == "draft"
+    current = api.get(case_url(draft))["ETag"]
+    issued = api.post(case_url(draft, "issue"), {}, format="json", HTTP_IF_MATCH=f'"stale", {current}')
+    assert issued.status_code == 200
+    assert api.post(case_url(draft, "withdraw"), {"reason": "x"}, format="json", HTTP_IF_MATCH="*").status_code != 412
+
+
+def test_an_item_step_changes_the_cases_etag(world, received_case):
+    api = client_for(world.liaison)
+    etag = api.get(case_url(received_case))["ETag"]
+    item = received_case.items.first()
+    response = api.post(f"{case_url(received_case)}items/{item.pk}/report-progress/", {"progress_note": "推进中"},
+                        format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200
+    assert api.get(case_url(received_case))["ETag"] != etag
+    stale = api.post(f"{case_url(received_case)}items/{item.pk}/report-progress/", {"progress_note": "又推进"},
+                     format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
