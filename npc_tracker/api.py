@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
+from npc_tracker.throttling import failed_authentication_throttled
 
 
 class Pagination(PageNumberPagination):
@@ -92,6 +93,10 @@ def exception_handler(exc, context):
         return Response(error_body(exc.code, exc.message), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        throttle = failed_authentication_throttled(context["request"], context["view"])
+        if throttle is not None:
+            exc = exceptions.Throttled(wait=throttle.wait())
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     # Admin edits are attributed to the signed-in user; services set the actor explicitly.
     "simple_history.middleware.HistoryRequestMiddleware",
     "npc_tracker.security.no_store_when_private",
+    "npc_tracker.throttling.rate_limit_headers",
     # Last, as django-axes requires: it turns a lockout raised during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -219,8 +220,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "npc_tracker.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "npc_tracker.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "npc_tracker.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
-                                 "rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["npc_tracker.throttling.AnonRateThrottle", "npc_tracker.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
                                "user": os.environ.get("API_THROTTLE_USER", "2000/hour")},
     "DATETIME_FORMAT": "iso-8601",

@@ -123,10 +123,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _cache_keys_of_this_run():
-    """With REDIS_URL the cache is Redis, which outlives the run: the API throttle counts of an earlier run (same
-    user ids, same address) must not carry into this one."""
+@pytest.fixture(autouse=True)
+def _cache_keys_of_this_test():
+    """Each test its own cache keys. With REDIS_URL the cache is Redis, which outlives the run; and the clock is
+    frozen, so no throttle window ever passes: the API throttle counts of another test (same user ids, same
+    address) must not carry into this one. (Clearing the cache instead would empty the Redis database Celery's
+    queues live in.)"""
     import uuid
 
     from django.conf import settings

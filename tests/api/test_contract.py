@@ -181,3 +181,28 @@ def test_an_item_step_changes_the_cases_etag(world, received_case):
     stale = api.post(f"{case_url(received_case)}items/{item.pk}/report-progress/", {"progress_note": "又推进"},
                      format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
+
+
+def test_every_answer_says_how_many_calls_are_left_and_a_429_when_to_come_back(world, settings, monkeypatch):
+    from npc_tracker import throttling
+
+    monkeypatch.setattr(throttling.UserRateThrottle, "THROTTLE_RATES", {"user": "3/hour", "anon": "2/min"})
+    api = client_for(world.staff)
+    answers = [api.get("/api/v1/bodies/") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [a["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    assert {a["RateLimit-Limit"] for a in answers} == {"3"}
+    assert 0 < int(answers[0]["RateLimit-Reset"]) <= 3600
+    assert answers[3].json()["code"] == "throttled"
+    assert int(answers[3]["Retry-After"]) > 0
+
+
+def test_calls_that_fail_to_authenticate_are_throttled_like_anonymous_ones(world, monkeypatch):
+    from npc_tracker import throttling
+
+    monkeypatch.setattr(throttling.AnonRateThrottle, "THROTTLE_RATES", {"user": "100/hour", "anon": "2/min"})
+    guesser = APIClient()
+    guesser.credentials(HTTP_AUTHORIZATION="Token npc_guessed0000000000000000")
+    statuses = [guesser.get("/api/v1/cases/").status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    assert APIClient().get("/api/v1/cases/").status_code == 429  # the same address, without a token
