@@ -246,7 +246,7 @@ def test_bad_filters_are_a_clear_400_and_anonymous_users_log_in(client, cases, w
     assert bad_sort.status_code == 400
     refused = client.get("/api/v1/dashboard/", {"league_sort": "nonsense"})
     assert refused.status_code == 400
-    assert "league_sort" in refused.json()
+    assert "league_sort" in refused.json()["fields"]
 
 
 def test_print_and_big_screen_views_show_the_same_figures(client, cases, world, frozen_today):

@@ -92,7 +92,7 @@ def test_the_api_takes_amounts_on_drafts_and_progress(client, world):
         "items": [{"heading": "违规", "kind": "audit_problem", "amount": "30.00"},
                   {"heading": "负数", "amount": "-5"}]}, content_type="application/json")
     assert created.status_code == 400
-    assert "amount" in created.json()["items"]["1"]  # DRF keys the failing row by its position
+    assert "items.1.amount" in created.json()["fields"]  # the failing row by its position
     created = client.post("/api/v1/cases/", {
         "kind": "audit_rectification", "title": "审计整改", "lead_body": world.gov.pk,
         "supervising_committee": world.caijing.pk,
@@ -107,7 +107,7 @@ def test_the_api_takes_amounts_on_drafts_and_progress(client, world):
     progress = f"/api/v1/cases/{case_id}/items/{item_id}/report-progress/"
     too_much = client.post(progress, {"progress_note": "x", "rectified_amount": "31"}, content_type="application/json")
     assert too_much.status_code == 400
-    assert "rectified_amount" in too_much.json()
+    assert "rectified_amount" in too_much.json()["fields"]
     done = client.post(progress, {"progress_note": "追回", "rectified_amount": "12.5"},
                        content_type="application/json")
     assert done.status_code == 200, done.json()
