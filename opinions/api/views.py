@@ -1,6 +1,7 @@
 """/api/v1/: reads are viewsets over the selectors (visibility is the queryset: unseen is 404); every workflow step
 is its own POST action, generated from the same registry as the case page's buttons, calling the same services."""
 
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -12,12 +13,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from agencies.models import Body, Committee
 from npc_tracker.api_schema import AutoSchema
+from npc_tracker.errors import NotAllowed
 
 from .. import dashboard, rules, selectors, services
 from ..actions import CASE_ACTIONS, ITEM_ACTIONS
@@ -46,6 +48,11 @@ ETAG = OpenApiParameter(
     "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 201],
     description="The case's version; send it back in `If-Match` to write only if nobody changed the case meanwhile.")
 CASE_WRITE = [IF_MATCH, ETAG]
+
+
+def _role_refused() -> NotAllowed:
+    """A role that may never take the step here: the domain's own refusal (code `not_allowed`), as services give."""
+    return NotAllowed(_("Your role on this case does not allow this step."))
 
 
 def _may_ever(user, case, workflow_actions) -> bool:
@@ -120,7 +127,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def create(self, request):
         if not can_create_cases(request.user):
-            raise PermissionDenied
+            raise NotAllowed(_("Only committee staff can create cases."))
         draft = s.CaseDraftSerializer(data=request.data)
         draft.is_valid(raise_exception=True)
         return self._detail(self._save_draft(draft.validated_data), status=201)
@@ -128,7 +135,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def partial_update(self, request, pk=None):
         case = self.get_object()
         if not _may_ever(request.user, case, {Action.EDIT_DRAFT}):
-            raise PermissionDenied
+            raise _role_refused()
         draft = s.CaseDraftSerializer(data=request.data, partial=True)
         draft.is_valid(raise_exception=True)
         with if_match(request, case):
@@ -192,7 +199,7 @@ def _case_action(spec):
     def run(self, request, pk=None):
         case = self.get_object()
         if not _may_ever(request.user, case, spec.allowed_by):
-            raise PermissionDenied
+            raise _role_refused()
         data = input_for(request)(data=request.data)
         data.is_valid(raise_exception=True)
         with if_match(request, case):
@@ -218,7 +225,7 @@ def _item_action(spec):
             raise NotFound
         roles = item_roles(request.user, item)
         if not any(item_action_ever_allowed(a, roles) for a in spec.allowed_by):
-            raise PermissionDenied
+            raise _role_refused()
         data = input_for(request)(data=request.data)
         data.is_valid(raise_exception=True)
         with if_match(request, case):
