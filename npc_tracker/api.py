@@ -103,8 +103,9 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = _validation_body(exc)
     elif isinstance(exc, exceptions.APIException):
+        # Every 400 has `fields`, empty when no field is to blame (an unreadable body).
         response.data = error_body(exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code,
-                                   exc.detail)
+                                   exc.detail, {} if response.status_code == 400 else None)
     else:  # Django's Http404 / PermissionDenied, which DRF answers with its own classes' text
         code = "not_found" if response.status_code == 404 else "permission_denied"
         response.data = error_body(code, response.data.get("detail", ""))

@@ -43,7 +43,7 @@ def not_found(request, exception=None):
 
 def bad_request(request, exception=None):
     if _is_api(request):
-        return JsonResponse({"code": "bad_request", "detail": "Bad request."}, status=400)
+        return JsonResponse({"code": "bad_request", "detail": "Bad request.", "fields": {}}, status=400)
     return django_defaults.bad_request(request, exception)
 
 

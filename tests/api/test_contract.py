@@ -206,3 +206,9 @@ def test_calls_that_fail_to_authenticate_are_throttled_like_anonymous_ones(world
     statuses = [guesser.get("/api/v1/cases/").status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
     assert APIClient().get("/api/v1/cases/").status_code == 429  # the same address, without a token
+
+
+def test_an_unreadable_body_is_a_400_with_the_documented_shape(world, make_case):
+    response = client_for(world.staff).generic("PATCH", case_url(make_case()), b"\xbb{", "application/json")
+    assert response.status_code == 400
+    assert response.json() == {"code": "parse_error", "detail": response.json()["detail"], "fields": {}}
