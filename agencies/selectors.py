@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
+
 from .models import Membership, MembershipRole
 
 
@@ -54,3 +56,17 @@ def user_scope(user) -> UserScope:
     )
     user._npc_scope = scope
     return scope
+
+
+def memberships_seen_by(user) -> QuerySet[Membership]:
+    """The places (memberships, current and past) a user may see of other people: everything for committee staff,
+    leadership and administrators; for a liaison, the Standing Committee's side (staff, leadership) and their own
+    bodies' liaisons — never another body's, even one that co-handles a case with theirs."""
+    memberships = Membership.objects.all()
+    scope = user_scope(user)
+    if scope.sees_all_cases:
+        return memberships
+    if not scope.liaison_body_ids:
+        return memberships.none()
+    return memberships.filter(Q(role__in=[MembershipRole.STAFF, MembershipRole.LEADER])
+                              | Q(role=MembershipRole.LIAISON, body__in=scope.liaison_body_ids))

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from agencies.api import PersonViewSet
 from notifications.api import InboxViewSet
 from npc_tracker.api_schema_view import SchemaView
 from opinions.api import views as opinions
@@ -15,6 +16,7 @@ router.register("cases", opinions.CaseViewSet, basename="case")
 router.register("rule-sets", opinions.RuleSetViewSet)
 router.register("calendar", opinions.CalendarDayViewSet)
 router.register("inbox", InboxViewSet, basename="inbox")
+router.register("people", PersonViewSet, basename="person")
 router.register("dashboard", opinions.DashboardViewSet, basename="dashboard")
 
 urlpatterns = [

@@ -215,8 +215,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Bodies are JSON; the few operations that take files add multipart themselves (design.md rule 14).
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend",
-                                "rest_framework.filters.OrderingFilter"],
+    # Every query parameter is typed and checked: an unknown one, or a bad value, is a 400 naming it.
+    "DEFAULT_FILTER_BACKENDS": ["npc_tracker.api_filters.KnownParametersOnly",
+                                "npc_tracker.filters.TypedFilterBackend",
+                                "npc_tracker.api_filters.StrictOrderingFilter",
+                                "npc_tracker.api_filters.Search"],
     "DEFAULT_PAGINATION_CLASS": "npc_tracker.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "npc_tracker.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "npc_tracker.api.exception_handler",
@@ -262,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "CalendarSource": "opinions.choices.CalendarSource",
         "BodyKind": "agencies.models.BodyKind",
         "CommitteeKind": "agencies.models.CommitteeKind",
+        "MembershipRole": "agencies.models.MembershipRole",
         "ErrorCode": "npc_tracker.api_schema.ERROR_CODE_CHOICES",
         "Approval": ["yes", "no"],
     },

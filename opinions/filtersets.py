@@ -4,43 +4,19 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from agencies.models import Body, Committee
+from npc_tracker.filters import IdFilter, WholeNumberFilter, YesNoFilter
 
 from . import choices
 from .dashboard import rehandled_q
 from .models import Case, Meeting
-from .selectors import due_soon, due_within_q, late_q, on_time_q, overdue_q, today
+from .selectors import due_soon, due_within_q, late_q, on_time_q, overdue_q, owed_with_due_date_q, today
 
 
 def _date(label):
     return django_filters.DateFilter(label=label, method="filter_date_range",
                                      widget=forms.DateInput(attrs={"type": "date"}))
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class WholeNumberFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField  # a year of 0.5 or 0 is a mistake to point out, not a database error
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.ModelChoiceFilter):
-    """A body, committee or meeting by its id; a filter method decides what matching it means."""
-
-
-class YesNoField(forms.NullBooleanField):
-    """Yes, no or either; anything else is a mistake to point out (Django's own field takes it as "either")."""
-
-    def to_python(self, value):
-        if value not in (None, "", True, False, "true", "false", "True", "False", "1", "0"):
-            raise forms.ValidationError(_("Choose yes or no."), code="invalid")
-        return super().to_python(value)
-
-
-class YesNoFilter(django_filters.BooleanFilter):
-    field_class = YesNoField
 
 
 class CaseFilterSet(django_filters.FilterSet):
@@ -65,7 +41,8 @@ class CaseFilterSet(django_filters.FilterSet):
     closed_after = _date(_("Closed on or after"))
     closed_before = _date(_("Closed on or before"))
     rag = django_filters.ChoiceFilter(label=_("Colour"), method="filter_rag", choices=[
-        ("red", _("Red: overdue")), ("amber", _("Amber: due soon")), ("green", _("Green: on schedule"))])
+        ("red", _("Red: overdue")), ("amber", _("Amber: due soon")), ("green", _("Green: on schedule")),
+        ("none", _("No colour: not owed, or no due date"))])
     timeliness = django_filters.ChoiceFilter(label=_("Timeliness"), method="filter_timeliness", choices=[
         ("on_time", _("Reported on time")), ("late", _("Late (reported late or overdue now)"))])
     rehandled = YesNoFilter(
@@ -116,6 +93,8 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_rag(self, queryset, name, colour):
         soon, now = due_soon(), today()
+        if colour == "none":
+            return queryset.exclude(owed_with_due_date_q())
         return queryset.filter({"red": overdue_q(now), "amber": soon.amber_q(now), "green": soon.green_q(now)}[colour])
 
     def filter_timeliness(self, queryset, name, value):

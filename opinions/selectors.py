@@ -29,6 +29,12 @@ def belonging_to(case: Case, model: type[CaseItem | Report | Attachment]) -> Que
     return getattr(case, model._meta.get_field("case").remote_field.get_accessor_name()).all()
 
 
+def case_rows(case: Case, model) -> QuerySet:
+    """One of a case's lists (items, reports, files, extensions, evaluations) in its one order: the model's, then
+    by id, so pages never overlap."""
+    return belonging_to(case, model).order_by(*model._meta.ordering, "pk")
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
     scope = user_scope(user)
     cases = Case.objects.all()

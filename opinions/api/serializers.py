@@ -1,10 +1,11 @@
 """Read shapes of the API, and the draft input. Thin: no rule lives here (design.md rule 1)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Body, Committee
-from npc_tracker.api import RejectUnknownFields
+from npc_tracker.api import RejectUnknownFields, absolute_url
 
 from .. import rules, selectors
 from ..actions import case_action_specs_for
@@ -63,8 +64,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
                   "download_url"]
 
     def get_download_url(self, attachment) -> str:
-        """The API's download, which takes a token as well as a session."""
-        return f"/api/v1/cases/{attachment.case_id}/attachments/{attachment.pk}/download/"
+        """The API's download, which takes a token as well as a session; absolute, like every link it gives."""
+        return absolute_url(self.context.get("request"), reverse(
+            "v1:case-attachment-download", kwargs={"pk": attachment.case_id, "attachment_pk": attachment.pk}))
 
 
 class AttachmentUploadSerializer(RejectUnknownFields, serializers.Serializer):
@@ -139,12 +141,47 @@ class CaseListSerializer(serializers.ModelSerializer):
         return case.days_to_due(self.context["today"])
 
 
+# A case's own lists, each also served whole, page by page, at /cases/{id}/<name>/ (in this order).
+CASE_LISTS = {
+    "items": (CaseItem, ItemSerializer),
+    "reports": (Report, ReportSerializer),
+    "attachments": (Attachment, AttachmentSerializer),
+    "extensions": (Extension, ExtensionSerializer),
+    "evaluations": (Evaluation, EvaluationSerializer),
+}
+FIRST_ROWS = 50
+
+
+class FirstRows(serializers.ListSerializer):
+    """The first FIRST_ROWS rows of one of a case's lists, in the order of its own endpoint: a detail's size is
+    bounded however many files or reports a case gathers."""
+
+    def to_representation(self, data):
+        case = data.instance  # the case's related manager (case.items …)
+        return super().to_representation(selectors.case_rows(case, self.child.Meta.model)[:FIRST_ROWS])
+
+
+def _first_rows(serializer_class):
+    return FirstRows(child=serializer_class(), read_only=True,
+                     help_text=f"The first {FIRST_ROWS}; `lists` gives how many there are and where all of them are.")
+
+
+class CaseListLinkSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    url = serializers.URLField(help_text="All of them, paginated like every list.")
+
+
+CaseListsSerializer = type("CaseListsSerializer", (serializers.Serializer,),
+                           {name: CaseListLinkSerializer() for name in CASE_LISTS})
+
+
 class CaseDetailSerializer(CaseListSerializer):
-    items = ItemSerializer(many=True, read_only=True)
-    reports = ReportSerializer(many=True, read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
-    extensions = ExtensionSerializer(many=True, read_only=True)
-    evaluations = EvaluationSerializer(many=True, read_only=True)
+    items = _first_rows(ItemSerializer)
+    reports = _first_rows(ReportSerializer)
+    attachments = _first_rows(AttachmentSerializer)
+    extensions = _first_rows(ExtensionSerializer)
+    evaluations = _first_rows(EvaluationSerializer)
+    lists = serializers.SerializerMethodField()
     due_explanation = serializers.SerializerMethodField(help_text="How the due date was computed.")
     available_actions = serializers.SerializerMethodField(
         help_text="The action endpoints this user may call now (POST /cases/{id}/<action>/).")
@@ -154,10 +191,17 @@ class CaseDetailSerializer(CaseListSerializer):
                   "co_bodies", "drafting_committee", "consulted_committee", "deadline_rule", "deadline_rule_reason",
                   "deadline_quote", "report_type", "opinion_text", "escalated_on", "further_supervision_on",
                   "submitted_date", "external_ref", "due_explanation", "available_actions", "items", "reports",
-                  "attachments", "extensions", "evaluations"]
+                  "attachments", "extensions", "evaluations", "lists"]
 
     def get_due_explanation(self, case) -> str:
         return rules.explain_due(case, self.context.get("lang", "zh"))
+
+    @extend_schema_field(CaseListsSerializer)
+    def get_lists(self, case) -> dict:
+        request = self.context.get("request")
+        return {name: {"count": selectors.case_rows(case, model).count(),
+                       "url": absolute_url(request, reverse(f"v1:case-{name}", kwargs={"pk": case.pk}))}
+                for name, (model, _serializer) in CASE_LISTS.items()}
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, case) -> list[str]:

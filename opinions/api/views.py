@@ -1,8 +1,8 @@
 """/api/v1/: reads are viewsets over the selectors (visibility is the queryset: unseen is 404); every workflow step
 is its own POST action, generated from the same registry as the case page's buttons, calling the same services."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -14,12 +14,16 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from agencies.models import Body, Committee
+from npc_tracker.api import absolute_url
+from npc_tracker.api_filters import KnownParametersOnly
 from npc_tracker.api_schema import AutoSchema
 from npc_tracker.errors import NotAllowed
+from npc_tracker.filters import TypedFilterBackend
 
 from .. import dashboard, rules, selectors, services
 from ..actions import CASE_ACTIONS, ITEM_ACTIONS
@@ -27,6 +31,7 @@ from ..filtersets import CaseFilterSet
 from ..models import Attachment, CalendarDay, CaseItem, Meeting, RuleSet
 from ..permissions import can_create_cases, case_roles, item_roles
 from ..responses import file_response
+from ..uploads import ACCEPTED
 from ..workflow import Action, ever_allowed, item_action_ever_allowed
 from . import serializers as s
 from .examples import CASE_EXAMPLES, ITEM_EXAMPLES
@@ -47,7 +52,19 @@ IF_MATCH = OpenApiParameter(
 ETAG = OpenApiParameter(
     "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 201],
     description="The case's version; send it back in `If-Match` to write only if nobody changed the case meanwhile.")
+LOCATION = OpenApiParameter(
+    "Location", OpenApiTypes.URI, OpenApiParameter.HEADER, response=[201],
+    description="Where the created object is (absolute).")
 CASE_WRITE = [IF_MATCH, ETAG]
+DOWNLOAD_TYPES = sorted({kind.content_type for kind in ACCEPTED.values()})
+
+
+class StoredMediaType(DefaultContentNegotiation):
+    """A download answers with the file's own media type, whatever `Accept` asks (a client asking for PDF would
+    otherwise get 406); its refusals are JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 def _role_refused() -> NotAllowed:
@@ -68,6 +85,7 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.BodySerializer
     filterset_fields = ["kind", "is_active", "parent"]
     search_fields = ["name", "short_name"]
+    ordering_fields = ["name"]
 
 
 class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -76,6 +94,8 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Committee.objects.order_by("pk")
     serializer_class = s.CommitteeSerializer
     filterset_fields = ["kind", "is_active"]
+    search_fields = ["name", "short_name"]
+    ordering_fields = ["name"]
 
 
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
@@ -92,7 +112,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One case with its items, reports, files, extensions and evaluations",
                            parameters=[ETAG]),
     create=extend_schema(summary="Create a draft (committee staff)", request=s.CaseDraftSerializer,
-                         responses={201: s.CaseDetailSerializer, **REFUSALS}),
+                         responses={201: s.CaseDetailSerializer, **REFUSALS}, parameters=[ETAG, LOCATION]),
     partial_update=extend_schema(summary="Edit a draft; `items`, when given, replace the draft's items in order",
                                  request=s.CaseDraftSerializer, responses={200: s.CaseDetailSerializer, **REFUSALS},
                                  parameters=CASE_WRITE),
@@ -105,8 +125,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         cases = selectors.case_list(self.request.user)
         if self.action == "retrieve":
-            cases = cases.prefetch_related("items", "reports", "attachments", "extensions", "evaluations",
-                                           "co_bodies")
+            cases = cases.prefetch_related("co_bodies")
         return selectors.by_urgency(cases)
 
     def get_serializer_class(self):
@@ -119,8 +138,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def _detail(self, case, status=200):
         case = self.get_queryset().get(pk=case.pk)
+        headers = {"ETag": case_etag(case.pk)}
+        if status == 201:
+            headers["Location"] = absolute_url(self.request, reverse("v1:case-detail", kwargs={"pk": case.pk}))
         return Response(s.CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status,
-                        headers={"ETag": case_etag(case.pk)})
+                        headers=headers)
 
     def retrieve(self, request, pk=None):
         return self._detail(self.get_object())
@@ -149,17 +171,22 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             items = [{**item, "pk": item.pop("id", None)} for item in items]
         return services.draft_save(actor=self.request.user, case=case, items=items, **data)
 
-    @extend_schema(summary="Who did what, when and why (from the audit history)",
+    def _page(self, rows, serializer_class):
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(serializer_class(page, many=True,
+                                                            context=self.get_serializer_context()).data)
+
+    @extend_schema(summary="Who did what, when and why (from the audit history), oldest first",
                    responses=s.TimelineEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    @action(detail=True, methods=["get"], filter_backends=[KnownParametersOnly])
     def timeline(self, request, pk=None):
-        return Response(s.TimelineEntrySerializer(selectors.case_timeline(self.get_object()), many=True).data)
+        return self._page(selectors.case_timeline(self.get_object()), s.TimelineEntrySerializer)
 
     @extend_schema(summary="Add a file to the case, one of its items or one of its reports",
                    request={"multipart/form-data": s.AttachmentUploadSerializer},
-                   responses={201: s.AttachmentSerializer, **REFUSALS}, parameters=[IF_MATCH])
+                   responses={201: s.AttachmentSerializer, **REFUSALS}, parameters=[IF_MATCH, LOCATION])
     @action(detail=True, methods=["post"], url_path="attachments", parser_classes=[MultiPartParser],
-            filter_backends=[])
+            filter_backends=[KnownParametersOnly])
     def attachments(self, request, pk=None):
         case = self.get_object()
         upload = s.AttachmentUploadSerializer(data=request.data, case=case)
@@ -168,18 +195,39 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         with if_match(request, case):
             attachment = services.attachment_add(case=case, actor=request.user, file=data["file"],
                                                  item=data.get("item"), report=data.get("report"))
-        return Response(s.AttachmentSerializer(attachment).data, status=201)
+        shown = s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data
+        return Response(shown, status=201, headers={"Location": shown["download_url"]})
 
-    @extend_schema(summary="Download one of the case's files, as uploaded",
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+    @extend_schema(summary="Download one of the case's files, as uploaded, with the media type it was stored as "
+                           "(whatever `Accept` asks)",
+                   parameters=[OpenApiParameter("attachment_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+                   responses={**{(200, kind): OpenApiTypes.BINARY for kind in DOWNLOAD_TYPES},
                               404: OpenApiResponse(description="No such file on a case visible to you.")})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
-            filter_backends=[], pagination_class=None)
+            filter_backends=[], pagination_class=None, content_negotiation_class=StoredMediaType)
     def attachment_download(self, request, pk=None, attachment_pk=None):
         attachment = selectors.belonging_to(self.get_object(), Attachment).filter(pk=attachment_pk).first()
         if attachment is None:
             raise NotFound
         return file_response(attachment)
+
+
+def _case_list(name, model, serializer_class):
+    def run(self, request, pk=None):
+        return self._page(selectors.case_rows(self.get_object(), model), serializer_class)
+
+    run.__name__ = f"{name}_list"
+    if name == "attachments":  # the same path takes uploads (POST)
+        run = CaseViewSet.attachments.mapping.get(run)
+    else:
+        run = action(detail=True, methods=["get"], url_path=name, url_name=name,
+                     filter_backends=[KnownParametersOnly])(run)
+    return extend_schema(summary=f"All the case's {name}, page by page, in the detail's order",
+                         responses=serializer_class(many=True))(run)
+
+
+for _name, (_model, _serializer) in s.CASE_LISTS.items():
+    setattr(CaseViewSet, f"{_name}_list", _case_list(_name, _model, _serializer))
 
 
 def _inputs(spec):
@@ -237,7 +285,8 @@ def _item_action(spec):
     run = action(detail=True, methods=["post"], url_path=rf"items/(?P<item_pk>[0-9]+)/{spec.slug}",
                  parser_classes=parsers, filter_backends=[])(run)
     return extend_schema(summary=f"Item: {spec.label}", request=request_schema,
-                         responses={200: s.ItemSerializer, **REFUSALS}, parameters=[IF_MATCH],
+                         responses={200: s.ItemSerializer, **REFUSALS},
+                         parameters=[IF_MATCH, OpenApiParameter("item_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
                          examples=[OpenApiExample(spec.slug, value=ITEM_EXAMPLES[spec.slug],
                                                   request_only=True, media_type="application/json")])(run)
 
@@ -278,6 +327,7 @@ class CalendarDayViewSet(AdminWritable, viewsets.ReadOnlyModelViewSet):
     queryset = CalendarDay.objects.order_by("date")
     serializer_class = s.CalendarDaySerializer
     filterset_fields = {"date": ["gte", "lte"], "is_workday": ["exact"]}
+    ordering_fields = ["date"]
 
     @staticmethod
     def update_service(day, actor, data):
@@ -301,7 +351,8 @@ class DashboardViewSet(viewsets.GenericViewSet):
     schema = _OneObjectSchema()
     filterset_class = CaseFilterSet
     pagination_class = None
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [KnownParametersOnly, TypedFilterBackend]
+    extra_query_params = ("league_sort",)
 
     def get_queryset(self):
         return selectors.cases_visible_to(self.request.user)

@@ -149,7 +149,7 @@ def test_the_whole_loop_through_the_api(api, world, make_case):
                                                      "basically_satisfied": 5, "dissatisfied": 1}, format="json")
     assert closed.json()["status"] == "closed"
     assert closed.json()["evaluations"][0]["result"] == "satisfied"
-    timeline = staff.get(case_url(case, "timeline")).json()
+    timeline = staff.get(case_url(case, "timeline"), {"page_size": 200}).json()["results"]
     assert any("签收" in entry["reason"] for entry in timeline)
 
 

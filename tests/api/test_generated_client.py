@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from opinions import services
+from opinions.api.views import DOWNLOAD_TYPES
 from opinions.models import Case, CaseItem, Evaluation
 
 PACKAGE = "npc_generated_client"
@@ -58,8 +59,10 @@ def generate(schema: str, where: Path) -> tuple[Path, str]:
     its warnings."""
     where.mkdir(parents=True)
     (where / "schema.yaml").write_text(schema, encoding="utf-8")
-    # No post-hooks: the defaults run `ruff check --fix-only` and `ruff format` on the generated code.
-    (where / "config.yaml").write_text("post_hooks: []\n", encoding="utf-8")
+    # No post-hooks: the defaults run `ruff check --fix-only` and `ruff format` on the generated code. A download's
+    # media types are binary to the generator, as its documentation tells integrators to declare them.
+    overrides = "".join(f"  {kind}: application/octet-stream\n" for kind in DOWNLOAD_TYPES)
+    (where / "config.yaml").write_text(f"post_hooks: []\ncontent_type_overrides:\n{overrides}", encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-c", GENERATE, "generate", "--path", "schema.yaml", "--config", "config.yaml",
          "--meta", "none", "--output-path", PACKAGE],
@@ -372,10 +375,20 @@ def test_a_client_generated_from_the_served_schema_runs_the_whole_case_loop(gene
     api.state("close an accepted case", response, other, "CaseDetail", status="closed", closed_date=TODAY)
     response = api.send("read the closed case's timeline", "v1_cases_timeline_list", other.pk, client=staff,
                         expect=200)
-    entries = response.parsed if response is not None and response.status_code == 200 else []
+    entries = response.parsed.results if response is not None and response.status_code == 200 else []
     api.check("close an accepted case", any(entry.reason == CLOSE_COMMENT for entry in entries or []),
               f"the timeline does not give the comment {CLOSE_COMMENT!r} as the closing reason: "
               f"{[entry.reason for entry in entries or []]}")
+
+    # The case's own lists, page by page, and the person named as the reports' submitter.
+    response = api.send("list the case's items", "v1_cases_items_list", case.pk, client=liaison, expect=200)
+    rows = response.parsed.results if response is not None and response.status_code == 200 else []
+    api.check("list the case's items", [row.heading for row in rows] == HEADINGS,
+              f"the items listed are not the case's two: {[row.heading for row in rows]}")
+    response = api.send("read who submitted the report", "v1_people_retrieve", world.liaison.pk, client=staff,
+                        expect=200)
+    api.check("read who submitted the report", getattr(response, "parsed", None) is not None
+              and response.parsed.name == world.liaison.username, "the submitter's name is not given")
 
     assert not api.problems, api.report()
 

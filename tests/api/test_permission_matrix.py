@@ -17,6 +17,7 @@ from npc_tracker.api_urls import router
 from opinions import services
 from opinions.actions import CASE_ACTIONS, ITEM_ACTIONS
 from opinions.api.examples import CASE_EXAMPLES, ITEM_EXAMPLES
+from opinions.api.serializers import CASE_LISTS as CASE_LIST_SERIALIZERS
 from opinions.models import CalendarDay, Meeting, RuleSet
 from opinions.selectors import today
 from opinions.services.attachments import attachment_add
@@ -41,6 +42,7 @@ ITEM_PAYLOADS = ITEM_EXAMPLES
 CASE_SPECS = {spec.slug: spec for spec in CASE_ACTIONS}
 ITEM_SPECS = {spec.slug: spec for spec in ITEM_ACTIONS}
 REFERENCE = {"body", "committee", "meeting", "ruleset", "calendarday"}
+CASE_LISTS = {f"{name}_list" for name in CASE_LIST_SERIALIZERS}
 
 
 class World:
@@ -79,6 +81,7 @@ class World:
         self.notifications = {key: case.notifications.get(recipient=owner, channel="inbox").pk
                               for key, case, owner in (("a", self.a, w.liaison), ("b", self.b, w.court_liaison))}
         self.notification_owner = {"a": "liaison_lead", "b": "liaison_unrelated"}
+        self.people = {"a": w.liaison.pk, "b": w.court_liaison.pk}
 
     @staticmethod
     def _case(w, body, co_bodies, committee, liaison, title):
@@ -129,6 +132,10 @@ def expected(world, basename, view_action, method, role, key):
         return 200
     if basename == "dashboard":
         return 200  # everyone's own figures: scoped by what they see (test_dashboard checks the scoping)
+    if basename == "person":  # a: 市人民政府's liaison, b: 市中院's; a liaison sees only their own body's
+        if view_action == "retrieve" and role.startswith("liaison"):
+            return 200 if (role, key) in {("liaison_lead", "a"), ("liaison_unrelated", "b")} else 404
+        return 200
     if basename == "inbox":
         if view_action == "retrieve":
             return 200 if world.notification_owner[key] == role else 404
@@ -140,7 +147,7 @@ def expected(world, basename, view_action, method, role, key):
         return 201 if role.startswith("staff") else 403
     if roles is None:
         return 404
-    if view_action in ("retrieve", "timeline", "attachment_download"):
+    if view_action in ("retrieve", "timeline", "attachment_download") or view_action in CASE_LISTS:
         return 200
     if view_action == "partial_update":
         return 409 if Role.STAFF in roles else 403  # staff may edit drafts; these cases are issued
@@ -163,7 +170,7 @@ def expected(world, basename, view_action, method, role, key):
 
 def request_for(world, basename, url, view_action, key):
     case = world.a if key == "a" else world.b
-    pk = {"case": case.pk, "inbox": world.notifications[key]}.get(basename)
+    pk = {"case": case.pk, "inbox": world.notifications[key], "person": world.people[key]}.get(basename)
     if basename in REFERENCE:
         pk = world.reference[basename][0 if key == "a" else 1]
     url = url.replace("{lookup}", str(pk)).replace("(?P<pk>[^/.]+)", str(pk))
@@ -188,7 +195,7 @@ def request_for(world, basename, url, view_action, key):
 def test_every_route_has_a_rule_and_every_action_a_payload():
     actions = {view_action for _b, _u, mapping in ROUTES for view_action in mapping.values()}
     known = {"list", "retrieve", "create", "partial_update", "timeline", "attachments", "attachment_download",
-             "mark_read", "unread_count"}
+             "mark_read", "unread_count", *CASE_LISTS}
     case_actions = {slug.replace("-", "_") for slug in CASE_PAYLOADS}
     item_actions = {"item_" + slug.replace("-", "_") for slug in ITEM_PAYLOADS}
     assert actions - known - case_actions - item_actions == set(), "a new route needs a rule in expected()"
