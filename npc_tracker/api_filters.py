@@ -23,7 +23,7 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         value = request.query_params.get(self.ordering_param)
-        if value in (None, ""):
+        if value is None:
             return None
         allowed = self.choices(view)
         if value not in allowed:

@@ -10,6 +10,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import FilterSet as APIFilterSet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -52,4 +53,18 @@ class TypedFilterSet(APIFilterSet):
 
 
 class TypedFilterBackend(DjangoFilterBackend):
+    """The API's filters. An empty value is "no filter" on the pages' forms; to the API it is a value, and only a
+    text filter takes an empty one (the schema types the others as numbers, dates, choices)."""
+
     filterset_base = TypedFilterSet
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            sent = request.query_params
+            empty = [name for name, declared in filterset.filters.items()
+                     if not isinstance(declared, django_filters.CharFilter) and "" in sent.getlist(name)]
+            if empty:
+                raise ValidationError({name: [ErrorDetail(_("A value is required."), code="required")]
+                                       for name in empty})
+        return filterset
