@@ -50,7 +50,8 @@ RAW_SQL = {
                   count(*) FILTER (WHERE status = ANY(%(owed)s) AND due_date IS NOT NULL),
                   count(*) FILTER (WHERE status = 'closed' AND closed_date >= %(year_start)s
                                    AND closed_date < %(next_year)s),
-                  count(*) FILTER (WHERE submitted_date <= due_date),
+                  count(*) FILTER (WHERE submitted_date <= due_date
+                                   AND NOT (status = ANY(%(owed)s) AND due_date < %(today)s)),
                   count(*) FILTER (WHERE submitted_date > due_date OR (status = ANY(%(owed)s)
                                    AND due_date < %(today)s)),
                   count(*) FILTER (WHERE c.id IN (SELECT case_id FROM opinions_evaluation
@@ -62,11 +63,12 @@ RAW_SQL = {
     "league_table": [
         """SELECT c.lead_body_id, b.name, count(*),
                   count(*) FILTER (WHERE status = ANY(%(owed)s) AND due_date < %(today)s),
-                  count(*) FILTER (WHERE submitted_date <= due_date),
+                  count(*) FILTER (WHERE submitted_date <= due_date
+                                   AND NOT (status = ANY(%(owed)s) AND due_date < %(today)s)),
                   count(*) FILTER (WHERE submitted_date > due_date OR (status = ANY(%(owed)s)
                                    AND due_date < %(today)s)),
-                  avg(CASE WHEN submitted_date > due_date THEN submitted_date - due_date
-                           WHEN status = ANY(%(owed)s) AND due_date < %(today)s THEN %(today)s - due_date END)
+                  avg(CASE WHEN status = ANY(%(owed)s) AND due_date < %(today)s THEN %(today)s - due_date
+                           WHEN submitted_date > due_date THEN submitted_date - due_date END)
            FROM opinions_case c JOIN agencies_body b ON b.id = c.lead_body_id WHERE {scope}
            GROUP BY c.lead_body_id, b.name""",
         """SELECT c.lead_body_id, count(*) FROM opinions_evaluation e JOIN opinions_case c ON c.id = e.case_id
@@ -85,7 +87,8 @@ RAW_SQL = {
 BREAKDOWN_SQL = """SELECT {key}, count(*), count(*) FILTER (WHERE status = ANY(%(open)s)),
                           count(*) FILTER (WHERE status = ANY(%(owed)s) AND due_date < %(today)s),
                           count(*) FILTER (WHERE status = 'closed'),
-                          count(*) FILTER (WHERE submitted_date <= due_date),
+                          count(*) FILTER (WHERE submitted_date <= due_date
+                                           AND NOT (status = ANY(%(owed)s) AND due_date < %(today)s)),
                           count(*) FILTER (WHERE submitted_date > due_date OR (status = ANY(%(owed)s)
                                            AND due_date < %(today)s))
                    FROM opinions_case c {join} WHERE {{scope}} GROUP BY {group}"""

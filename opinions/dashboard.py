@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Avg, Count, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models import Avg, Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,7 +28,7 @@ from . import reminder_schedule as schedule
 from .choices import EvaluationResult, ReminderState
 from .models import Case, CaseItem, Evaluation, Reminder
 from .reminders.log import step_label
-from .selectors import DueSoon, due_soon, due_within_q, late_q, on_time_q, overdue_q, owed_with_due_date_q
+from .selectors import DueSoon, due_soon, due_within_q, late_q, lateness, on_time_q, overdue_q, owed_with_due_date_q
 from .workflow import OPEN_STATUSES, CaseStatus, ItemStatus
 
 
@@ -72,7 +72,7 @@ class Figures:
 
 
 def _timeliness(today: date) -> dict:
-    return {"on_time": Count("pk", filter=on_time_q()), "late": Count("pk", filter=late_q(today))}
+    return {"on_time": Count("pk", filter=on_time_q(today)), "late": Count("pk", filter=late_q(today))}
 
 
 def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
@@ -107,18 +107,6 @@ def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
     )
 
 
-def _delay(today: date):
-    """How late a case is, as a duration: a late submission by its delay, an overdue case by its delay so far."""
-    return models.Case(
-        models.When(Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__gt=F("due_date")),
-                    then=ExpressionWrapper(F("submitted_date") - F("due_date"), output_field=models.DurationField())),
-        models.When(overdue_q(today),
-                    then=ExpressionWrapper(Value(today, output_field=models.DateField()) - F("due_date"),
-                                           output_field=models.DurationField())),
-        output_field=models.DurationField(),
-    )
-
-
 LEAGUE_SORTS = ("overdue", "cases", "on_time_rate", "average_days_late", "dissatisfied", "body_name")
 
 
@@ -129,7 +117,7 @@ def league_table(cases: QuerySet[Case], today: date, sort: str = "overdue") -> l
         raise InvalidInput(_("Choose one of: %s") % ", ".join(LEAGUE_SORTS), field="league_sort")
     rows = (cases.order_by().values("lead_body", "lead_body__name")
             .annotate(cases=Count("pk"), overdue=Count("pk", filter=overdue_q(today)),
-                      average_delay=Avg(_delay(today)), **_timeliness(today)))
+                      average_delay=Avg(lateness(today)), **_timeliness(today)))
     # Cases found 不满意 (re-handled), not evaluations: a case evaluated twice is one body's one failure.
     dissatisfied = dict(_dissatisfied().filter(case__in=cases.values("pk")).order_by()
                         .values_list("case__lead_body").annotate(n=Count("case", distinct=True)))

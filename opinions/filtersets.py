@@ -98,7 +98,8 @@ class CaseFilterSet(django_filters.FilterSet):
         return queryset.filter({"red": overdue_q(now), "amber": soon.amber_q(now), "green": soon.green_q(now)}[colour])
 
     def filter_timeliness(self, queryset, name, value):
-        return queryset.filter(on_time_q() if value == "on_time" else late_q(today()))
+        now = today()
+        return queryset.filter(on_time_q(now) if value == "on_time" else late_q(now))
 
     def filter_rehandled(self, queryset, name, value):
         if value is None:

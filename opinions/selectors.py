@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,14 +87,51 @@ def due_within_q(today: date, days: int) -> Q:
     return Q(status__in=OWED_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=days))
 
 
-def on_time_q() -> Q:
-    """The final report was first submitted on or before the due date in force."""
-    return Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__lte=F("due_date"))
+def late_submission_q() -> Q:
+    """The final report was first submitted after the due date in force."""
+    return Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__gt=F("due_date"))
+
+
+def on_time_q(today: date) -> Q:
+    """Timeliness (按时 / 逾期): the one definition that the dashboard's figures, league table (with its average days
+    late, `lateness`), breakdowns and trend and the case list's `timeliness` filter all count by, so that every case
+    is on time, late, or neither — never both.
+
+    A case is judged by the first submission of its final report (`submitted_date`, kept through 退回 and 重新办理:
+    a late submission is recorded even after the case closes, domain.md §5) against the due date in force, an
+    approved extension included (延期 moves the deadline the body is held to; the original stays on the case). But
+    while the body owes the report again (returned for revision, 重新办理 after 不满意, reopened) and that due date
+    has passed, the case is overdue — on the overdue board and being pressed — so it is late now, whatever its
+    earlier report; once a report is in again, the first submission decides again.
+
+    - on time: first submitted on or before the due date, and not overdue now;
+    - late (late_q): overdue now, or first submitted after the due date;
+    - neither: no due date (drafts, cases without a deadline rule), withdrawn, or owed, not yet due and never
+      submitted.
+
+    Known limit: 重新办理 replaces the due date and no column keeps the one in force at the first submission, so a
+    first report that was late against the earlier deadline counts on time once the redo report is in.
+    """
+    submitted_by_due_date = Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__lte=F("due_date"))
+    return submitted_by_due_date & ~overdue_q(today)
 
 
 def late_q(today: date) -> Q:
-    """Submitted after the due date, or overdue now (an unsubmitted overdue case is late already)."""
-    return Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__gt=F("due_date")) | overdue_q(today)
+    """Overdue now, or the final report first submitted after the due date in force: never a case on_time_q counts
+    (the rule is there)."""
+    return overdue_q(today) | late_submission_q()
+
+
+def lateness(today: date):
+    """How late a case is, as a duration, on exactly the cases late_q counts (None on the others): an overdue case
+    by its delay so far, first, since a report that came late and was returned is later still now; a late
+    submission by its delay."""
+    def days(since):
+        return ExpressionWrapper(since - F("due_date"), output_field=models.DurationField())
+
+    return models.Case(models.When(overdue_q(today), then=days(Value(today, output_field=models.DateField()))),
+                       models.When(late_submission_q(), then=days(F("submitted_date"))),
+                       output_field=models.DurationField())
 
 
 @dataclass(frozen=True)
