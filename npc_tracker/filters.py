@@ -65,6 +65,6 @@ class TypedFilterBackend(DjangoFilterBackend):
             empty = [name for name, declared in filterset.filters.items()
                      if not isinstance(declared, django_filters.CharFilter) and "" in sent.getlist(name)]
             if empty:
-                raise ValidationError({name: [ErrorDetail(_("A value is required."), code="required")]
+                raise ValidationError({name: [ErrorDetail(_("A value is required."), code="invalid")]
                                        for name in empty})
         return filterset

@@ -109,6 +109,11 @@ class CalendarSource(models.TextChoices):
     PACKAGE = "chinese-calendar", _("chinese-calendar package")
     ADMIN = "admin", _("Entered by an administrator")
     DEMO = "demo", _("Demo only: weekends, no holidays")
+    PROVISIONAL = "provisional", _("Provisional: weekends only, until the State Council publishes the holidays")
+
+
+# Weekends-only years: they count, and every due date that reads one of their days says 暂定 (domain.md §6).
+PROVISIONAL_CALENDAR_SOURCES = (CalendarSource.DEMO, CalendarSource.PROVISIONAL)
 
 
 ACTION_LABELS = {

@@ -30,6 +30,7 @@ __all__ = [
     "days_left",
     "extend",
     "next_workday_on_or_after",
+    "previous_workday_before",
     "zh_number",
 ]
 
@@ -43,8 +44,13 @@ MAX_N = 999
 
 _COUNTED_KINDS = ("months", "days", "workdays")
 _FIXED_KINDS = ("next_session", "year_end")
-RULE_KINDS = (*_COUNTED_KINDS, "date", *_FIXED_KINDS)
-STEP_KINDS = ("computed", "rest_day", "rolled_forward", "extended", "next_session")
+# "N days before the December session": a fixed point taken from the meetings register.
+_SESSION_KINDS = ("december_session",)
+RULE_KINDS = (*_COUNTED_KINDS, "date", *_FIXED_KINDS, *_SESSION_KINDS)
+# A period's last day on a rest day rolls forward (art. 203); a fixed point ("年底前", "不晚于…") rolls back.
+_FIXED_POINT_KINDS = ("date", "year_end", *_SESSION_KINDS)
+STEP_KINDS = ("computed", "rest_day", "rolled_forward", "rolled_back", "extended", "next_session", "session",
+              "no_session")
 
 _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -120,18 +126,28 @@ class WorkCalendar:
     as ordinary weekdays, which is exactly the guess the law (and the State Council's yearly notice) forbids.
     """
 
-    def __init__(self, days: Mapping[date, bool], notes: Mapping[date, str] | None = None):
+    def __init__(self, days: Mapping[date, bool], notes: Mapping[date, str] | None = None,
+                 provisional_years: frozenset[int] = frozenset()):
+        """`provisional_years`: years entered as weekends only, before the State Council published their holidays.
+        They count, so that November and December work can go on; every due date that reads one of their days says
+        so (DueDate.provisional_years)."""
         self._days = {d: bool(is_workday) for d, is_workday in days.items()}
         self._notes = dict(notes or {})
         per_year = Counter(d.year for d in self._days)
         self._covered = frozenset(year for year, count in per_year.items() if count == _days_in_year(year))
+        self._provisional = frozenset(provisional_years) & self._covered
 
     def __repr__(self) -> str:
-        return f"WorkCalendar(covered_years={sorted(self._covered)})"
+        return f"WorkCalendar(covered_years={sorted(self._covered)}, provisional_years={sorted(self._provisional)})"
 
     @property
     def covered_years(self) -> frozenset[int]:
         return self._covered
+
+    def provisional_between(self, first: date, last: date) -> tuple[int, ...]:
+        """The provisional years among those a computation read from `first` to `last` (either order)."""
+        low, high = sorted((first, last))
+        return tuple(year for year in range(low.year, high.year + 1) if year in self._provisional)
 
     def is_workday(self, d: date) -> bool:
         if d.year not in self._covered:
@@ -179,6 +195,14 @@ def next_workday_on_or_after(d: date, calendar: WorkCalendar) -> date:
     return current
 
 
+def previous_workday_before(d: date, calendar: WorkCalendar) -> date:
+    """The last working day on or before d: where a fixed point ("年底前") lands when it is a rest day."""
+    current = d
+    while not calendar.is_workday(current):
+        current -= timedelta(days=1)
+    return current
+
+
 def days_left(due: date, today: date) -> int:
     return (due - today).days
 
@@ -187,11 +211,12 @@ def days_left(due: date, today: date) -> int:
 
 _ACCEPTED_FORMS_ZH = (
     "可接受的写法：months:N（N 个月）、days:N（N 日）、workdays:N（N 个工作日）、"
-    "date:YYYY-MM-DD（指定日期前）、year_end（年底前）、next_session（下一次常委会会议），N 为 1–999 的正整数。"
+    "date:YYYY-MM-DD（指定日期前）、year_end（年底前）、next_session（下一次常委会会议）、"
+    "december_session:N（十二月常委会会议前 N 日），N 为 1–999 的正整数。"
 )
 _ACCEPTED_FORMS_EN = (
-    "Accepted forms: months:N, days:N, workdays:N, date:YYYY-MM-DD, year_end, next_session, where N is a whole number "
-    "from 1 to 999."
+    "Accepted forms: months:N, days:N, workdays:N, date:YYYY-MM-DD, year_end, next_session, december_session:N "
+    "(N days before the December session), where N is a whole number from 1 to 999."
 )
 
 
@@ -238,7 +263,7 @@ class Rule:
 
     def __post_init__(self):
         # Validating here, not only in parse(), keeps rules rebuilt from stored data (from_dict) just as safe.
-        if self.kind in _COUNTED_KINDS:
+        if self.kind in (*_COUNTED_KINDS, *_SESSION_KINDS):
             valid = (
                 isinstance(self.n, int) and not isinstance(self.n, bool) and 1 <= self.n <= MAX_N
             ) and self.fixed is None
@@ -263,14 +288,14 @@ class Rule:
             if sep:
                 raise _syntax_error(text, f"{kind} 不带参数", f"{kind} takes no argument")
             return cls(kind)
-        if kind in _COUNTED_KINDS:
+        if kind in (*_COUNTED_KINDS, *_SESSION_KINDS):
             return cls(kind, n=_parse_count(text, arg))
         if kind == "date":
             return cls("date", fixed=_parse_fixed_date(text, arg))
         raise _syntax_error(text, f"未知的种类“{kind}”", f"unknown kind {kind!r}")
 
     def __str__(self) -> str:
-        if self.kind in _COUNTED_KINDS:
+        if self.kind in (*_COUNTED_KINDS, *_SESSION_KINDS):
             return f"{self.kind}:{self.n}"
         if self.kind == "date":
             return f"date:{self.fixed.isoformat()}"
@@ -292,6 +317,8 @@ class Rule:
             return f"{self.fixed.isoformat()} 前"
         if self.kind == "year_end":
             return "年底前"
+        if self.kind == "december_session":
+            return f"十二月常委会会议前{_zh_count(self.n, False)}日"
         return "下一次常委会会议"
 
     def _label_en(self) -> str:
@@ -305,6 +332,8 @@ class Rule:
             return f"by {self.fixed.isoformat()}"
         if self.kind == "year_end":
             return "by the end of the year"
+        if self.kind == "december_session":
+            return f"{_plural_en(self.n, 'day')} before the December Standing Committee session"
         return "next Standing Committee session"
 
 
@@ -349,16 +378,36 @@ class DueDate:
     anchor_event: str
     anchor_date: date
     steps: tuple[Step, ...]
+    # Years entered as weekends only that this date was counted on: the date may move when the official year is
+    # entered (暂定).
+    provisional_years: tuple[int, ...] = ()
 
     def __post_init__(self):
         if self.anchor_event not in ANCHOR_LABELS:
             raise ValueError(f"unknown anchor event {self.anchor_event!r}; expected one of {tuple(ANCHOR_LABELS)}")
         # A list would make the frozen value unhashable and break equality with round-tripped copies.
         object.__setattr__(self, "steps", tuple(self.steps))
+        object.__setattr__(self, "provisional_years", tuple(sorted(set(self.provisional_years))))
+
+    @property
+    def awaiting_session(self) -> bool:
+        """The rule counts from a session that is not registered yet: the date is the fallback for now."""
+        return any(step.kind == "no_session" for step in self.steps)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years) or self.awaiting_session
+
+    @staticmethod
+    def stored_is_provisional(data: dict | None) -> bool:
+        """`provisional` of a stored basis (to_dict), read without rebuilding it: list pages ask it of every row."""
+        return bool(data) and (bool(data.get("provisional_years"))
+                               or any(step.get("kind") == "no_session" for step in data.get("steps", ())))
 
     @property
     def original_due(self) -> date:
-        """The due date as the rule set it, before any extension; statistics on timeliness are measured against it."""
+        """The due date as the rule set it, before any extension: kept to show what was extended (timeliness is
+        judged against the due date in force, selectors.on_time_q)."""
         current = self.due
         for step in self.steps:
             if step.kind == "extended":
@@ -369,11 +418,21 @@ class DueDate:
 
     def explain(self, lang: str = "zh") -> str:
         arrow = " → "
-        return arrow.join([self._header(lang), *_render_steps(self.steps, lang)])
+        return arrow.join([self._header(lang), *_render_steps(self.steps, lang)]) + self._provisional_note(lang)
+
+    def _provisional_note(self, lang: str) -> str:
+        if not self.provisional_years:
+            return ""
+        years_zh = "、".join(f"{year} 年" for year in self.provisional_years)
+        years_en = ", ".join(str(year) for year in self.provisional_years)
+        if lang == "zh":
+            return f"（暂定：{years_zh}节假日安排尚未录入，按周末计算；录入正式日历后自动重算）"
+        return (f" (provisional: the holidays of {years_en} have not been entered, weekends only were counted; "
+                f"recomputed when the official calendar is entered)")
 
     def _header(self, lang: str) -> str:
         label = self.rule.label(lang)
-        if self.rule.kind == "date":
+        if self.rule.kind in ("date", *_SESSION_KINDS):
             # "By <date>" does not depend on the anchor, so naming it would only mislead.
             return label
         anchor_zh, anchor_en = ANCHOR_LABELS[self.anchor_event]
@@ -388,6 +447,7 @@ class DueDate:
             "anchor_event": self.anchor_event,
             "anchor_date": self.anchor_date.isoformat(),
             "steps": [{"kind": s.kind, "date": s.date.isoformat(), "note": s.note} for s in self.steps],
+            "provisional_years": list(self.provisional_years),
         }
 
     @classmethod
@@ -400,6 +460,7 @@ class DueDate:
             steps=tuple(
                 Step(s["kind"], date.fromisoformat(s["date"]), s.get("note", "")) for s in data.get("steps", ())
             ),
+            provisional_years=tuple(data.get("provisional_years", ())),
         )
 
 
@@ -421,6 +482,13 @@ def _render_step(step: Step, rest: Step | None, lang: str) -> str:
         shown += " " + _rest_day_label(rest, lang)
     if step.kind == "rolled_forward":
         return f"顺延至 {shown}" if lang == "zh" else f"rolled forward to {shown}"
+    if step.kind == "rolled_back":
+        return f"提前至 {shown}" if lang == "zh" else f"moved back to {shown}"
+    if step.kind == "session":
+        return f"常委会会议 {shown}" if lang == "zh" else f"Standing Committee session {shown}"
+    if step.kind == "no_session":
+        return (f"尚未登记十二月常委会会议，暂以年底 {shown} 计" if lang == "zh"
+                else f"no December session registered yet: the year's end {shown} for now")
     if step.kind == "extended":
         return f"延期至 {shown}（原 {step.note}）" if lang == "zh" else f"extended to {shown} (was {step.note})"
     return shown
@@ -444,8 +512,23 @@ def _roll_forward_steps(d: date, calendar: WorkCalendar) -> list[Step]:
     ]
 
 
+def _roll_back_steps(d: date, calendar: WorkCalendar) -> list[Step]:
+    """A fixed point ("年底前", "不晚于…") on a rest day moves back to the last working day before it: rolling
+    forward would carry "before the year's end" into January."""
+    if calendar.is_workday(d):
+        return []
+    return [
+        Step("rest_day", d, calendar.note(d) or ""),
+        Step("rolled_back", previous_workday_before(d, calendar)),
+    ]
+
+
+def _rest_day_steps(rule: Rule, d: date, calendar: WorkCalendar) -> list[Step]:
+    return (_roll_back_steps if rule.kind in _FIXED_POINT_KINDS else _roll_forward_steps)(d, calendar)
+
+
 def _final_date(steps: list[Step]) -> date:
-    # Roll-forward always pairs rest_day with rolled_forward, so the last step is where the deadline ended up.
+    # Rolling always pairs rest_day with rolled_forward/back, so the last step is where the deadline ended up.
     return steps[-1].date
 
 
@@ -457,7 +540,11 @@ def compute_due(
     anchor_event: str = "receipt",
     roll_forward: bool = True,
     next_session: date | None = None,
+    december_session: date | None = None,
 ) -> DueDate:
+    """`roll_forward`: a period whose last day is a rest day rolls forward (art. 203; a rule-set option, on by
+    default). A fixed point on a rest day always moves back: "年底前" never means January. `december_session`: the date of the December session in the register (december_session rules); without one the
+    year's end stands in, and the date says so (awaiting_session)."""
     if isinstance(rule, str):
         rule = Rule.parse(rule)
     if anchor_event not in ANCHOR_LABELS:
@@ -468,18 +555,52 @@ def compute_due(
         meeting = _checked_next_session(next_session, anchor_date, anchor_event)
         steps = [Step("next_session", meeting)]
     else:
-        raw = _raw_due(rule, anchor_date, calendar)
-        steps = [Step("computed", raw)]
-        if roll_forward:
-            steps += _roll_forward_steps(raw, calendar)
+        if rule.kind == "december_session":
+            steps = _december_session_steps(rule, anchor_date, december_session)
+        else:
+            steps = [Step("computed", _raw_due(rule, anchor_date, calendar))]
+        if roll_forward or rule.kind in _FIXED_POINT_KINDS:
+            steps += _rest_day_steps(rule, steps[-1].date, calendar)
 
+    due = _final_date(steps)
     return DueDate(
-        due=_final_date(steps),
+        due=due,
         rule=rule,
         anchor_event=anchor_event,
         anchor_date=anchor_date,
         steps=tuple(steps),
+        provisional_years=_provisional_years(rule, anchor_date, steps, calendar, roll_forward),
     )
+
+
+def _december_steps_error(rule: Rule, session: date, due: date, anchor_date: date) -> DeadlineError:
+    return DeadlineError(
+        f"十二月常委会会议（{session.isoformat()}）前{_zh_count(rule.n, False)}日是 {due.isoformat()}，"
+        f"不晚于起算日 {anchor_date.isoformat()}：请改用其他期限规则。",
+        f"{_plural_en(rule.n, 'day')} before the December session ({session.isoformat()}) is {due.isoformat()}, "
+        f"not after the anchor date {anchor_date.isoformat()}: choose another rule.",
+    )
+
+
+def _december_session_steps(rule: Rule, anchor_date: date, session: date | None) -> list[Step]:
+    if session is None:
+        return [Step("no_session", date(anchor_date.year, 12, 31))]
+    due = session - timedelta(days=rule.n)
+    if due <= anchor_date:
+        raise _december_steps_error(rule, session, due, anchor_date)
+    return [Step("session", session), Step("computed", due)]
+
+
+def _provisional_years(rule: Rule, anchor_date: date, steps: list[Step], calendar: WorkCalendar,
+                       roll_forward: bool) -> tuple[int, ...]:
+    """The provisional years among the days the computation read: every day counted for a working-day rule, and
+    the days inspected when the date was moved off a rest day."""
+    if rule.kind == "workdays":
+        return calendar.provisional_between(anchor_date, steps[-1].date)
+    if (roll_forward or rule.kind in _FIXED_POINT_KINDS) and rule.kind != "next_session":
+        first = next(step.date for step in steps if step.kind in ("computed", "no_session"))
+        return calendar.provisional_between(first, steps[-1].date)
+    return ()
 
 
 def _raw_due(rule: Rule, anchor_date: date, calendar: WorkCalendar) -> date:
@@ -520,4 +641,6 @@ def extend(due: DueDate, new_date: date, *, calendar: WorkCalendar, roll_forward
     steps = [Step("extended", new_date, due.due.isoformat())]
     if roll_forward:
         steps += _roll_forward_steps(new_date, calendar)
-    return dataclasses.replace(due, due=_final_date(steps), steps=(*due.steps, *steps))
+    final = _final_date(steps)
+    return dataclasses.replace(due, due=final, steps=(*due.steps, *steps),
+                               provisional_years=calendar.provisional_between(new_date, final) if roll_forward else ())

@@ -35,7 +35,7 @@ def _looks_like_formula(value) -> bool:
 
 def ledger_header() -> list[str]:
     return [_("No."), _("Document number"), _("Title"), _("Meeting"), _("Kind"), _("Issued on"), _("Lead body"),
-            _("Co-handling bodies"), _("Supervising committee"), _("Due date"), _("Status"),
+            _("Co-handling bodies"), _("Supervising committee"), _("Due date"), _("Due date provisional"), _("Status"),
             _("Days left (negative: overdue)"), _("Items"), _("Items closed"), _("Last updated")]
 
 
@@ -54,6 +54,7 @@ def ledger_rows(cases) -> Iterator[list]:
     """One row per case; dates stay dates (the CSV writes them as YYYY-MM-DD, the workbook as date cells)."""
     as_of = today()
     kinds, statuses = _labels(Case, "kind"), _labels(Case, "status")
+    provisional = _("provisional")
     cases = (with_item_counts(_with_last_update(cases))
              .select_related("lead_body", "meeting", "supervising_committee"))
     for case in cases.prefetch_related("co_bodies").iterator(chunk_size=CHUNK):
@@ -62,7 +63,7 @@ def ledger_rows(cases) -> Iterator[list]:
             kinds.get(case.kind, case.kind), case.issued_date, case.lead_body.name,
             "、".join(body.name for body in case.co_bodies.all()) or None,
             case.supervising_committee.name if case.supervising_committee else None, case.due_date,
-            statuses.get(case.status, case.status),
+            provisional if case.due_provisional else None, statuses.get(case.status, case.status),
             case.days_to_due(as_of) if case.status in OWED_STATUSES else None,
             case.item_count, case.items_closed,
             timezone.localtime(case.last_updated).replace(tzinfo=None) if case.last_updated else None,

@@ -40,7 +40,7 @@ class MultipleFileField(forms.FileField):
 ACCEPTED_FILES = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
 
 COMMON_RULES = ["months:2", "months:3", "months:6", "days:30", "workdays:10", "workdays:15", "year_end",
-                "next_session"]
+                "next_session", "december_session:20"]
 
 
 def offering(names, *extra):

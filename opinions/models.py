@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Body, Committee
 
 from . import choices
-from .deadlines import days_left, zh_number
+from .deadlines import DueDate, days_left, zh_number
 from .rule_checks import validate_reminder_policy, validate_rule_text
 from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
 
@@ -71,11 +71,15 @@ class RuleSet(models.Model):
     case_kind = models.CharField(_("case kind"), max_length=40, choices=choices.CaseKind.choices)
     deadline_rule = models.CharField(
         _("default deadline rule"), max_length=40, blank=True,
-        help_text=_("months:3, days:10, workdays:10, date:2024-12-31, year_end or next_session; empty = set per case"),
+        help_text=_("months:3, days:10, workdays:10, date:2024-12-31, year_end, next_session or december_session:20 "
+                    "(20 days before the December session); empty = set per case"),
     )
     anchor_event = models.CharField(_("anchor event"), max_length=20, choices=choices.AnchorEvent.choices,
                                     default=choices.AnchorEvent.RECEIPT)
-    roll_forward = models.BooleanField(_("roll a rest-day deadline forward to the next working day"), default=True)
+    roll_forward = models.BooleanField(
+        _("roll a rest-day deadline forward to the next working day"), default=True,
+        help_text=_("For periods (months, days, working days). A fixed date (年底前, a date, before the December "
+                    "session) on a rest day always moves back to the working day before it."))
     extension_approver = models.CharField(_("extension approver"), max_length=20,
                                           choices=choices.ExtensionApproverChoice.choices,
                                           default=choices.ExtensionApproverChoice.LEADER)
@@ -212,6 +216,12 @@ class Case(models.Model):
     def days_to_due(self, today: date) -> int | None:
         """Days from `today` to the due date: negative when overdue, None without a due date."""
         return days_left(self.due_date, today) if self.due_date else None
+
+    @property
+    def due_provisional(self) -> bool:
+        """The due date was counted on a provisional (weekends-only) calendar year, or stands in for a session not
+        registered yet: 暂定, and recomputed when the official year is entered."""
+        return DueDate.stored_is_provisional(self.due_basis)
 
     def days_past_due(self, today: date) -> int | None:
         """Days `today` is past the due date (the overdue count): days_to_due seen from the other side."""

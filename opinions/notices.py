@@ -32,6 +32,7 @@ class Event(StrEnum):
     EVALUATION_RECORDED = "evaluation_recorded"
     CASE_CLOSED = "case_closed"
     FURTHER_SUPERVISION = "further_supervision"
+    DUE_DATE_RECOMPUTED = "due_date_recomputed"
     REMINDER_BEFORE = "reminder_before"
     REMINDER_OVERDUE = "reminder_overdue"
     REMINDER_ESCALATION = "reminder_escalation"
@@ -50,6 +51,7 @@ EVENT_AUDIENCE = {
     Event.EVALUATION_RECORDED: "liaisons_and_staff",
     Event.CASE_CLOSED: "liaisons_and_staff",
     Event.FURTHER_SUPERVISION: "liaisons_and_staff",
+    Event.DUE_DATE_RECOMPUTED: "bodies",
 }
 
 EVENT_SUBJECTS = {
@@ -63,6 +65,7 @@ EVENT_SUBJECTS = {
     Event.EVALUATION_RECORDED: lambda: _("Satisfaction evaluation recorded: %(title)s"),
     Event.CASE_CLOSED: lambda: _("Case closed: %(title)s"),
     Event.FURTHER_SUPERVISION: lambda: _("Leadership decided further supervision: %(title)s"),
+    Event.DUE_DATE_RECOMPUTED: lambda: _("Due date recomputed on the official calendar: %(title)s"),
 }
 
 
@@ -94,7 +97,8 @@ def event_message(event: Event, case, detail: str = "") -> tuple[str, str]:
 @with_site_language
 def reminder_message(step: str, case) -> tuple[str, str]:
     kind, _sep, days = step.partition(":")
-    values = {"title": case.title, "due": case.due_date, "body": case.lead_body.name}
+    due = _("%(date)s (provisional)") % {"date": case.due_date} if case.due_provisional else case.due_date
+    values = {"title": case.title, "due": due, "body": case.lead_body.name}
     if kind == "before" and days == "0":
         subject = _("Due today: %(title)s") % values
     elif kind == "before":

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import deadlines
-from .choices import MeetingKind
+from .choices import PROVISIONAL_CALENDAR_SOURCES, MeetingKind
 from .errors import from_deadline_error
 from .models import CalendarDay, Meeting, RuleSet
 from .workflow import ExtensionApprover
@@ -39,17 +39,31 @@ def default_rule_text(case_kind: str) -> str:
 
 def work_calendar(first_year: int, last_year: int) -> deadlines.WorkCalendar:
     rows = CalendarDay.objects.filter(date__year__gte=first_year, date__year__lte=last_year)
-    days, notes = {}, {}
-    for day, is_workday, note in rows.values_list("date", "is_workday", "note"):
+    days, notes, provisional = {}, {}, set()
+    for day, is_workday, note, source in rows.values_list("date", "is_workday", "note", "source"):
         days[day] = is_workday
         if note:
             notes[day] = note
-    return deadlines.WorkCalendar(days, notes)
+        if source in PROVISIONAL_CALENDAR_SOURCES:
+            provisional.add(day.year)
+    return deadlines.WorkCalendar(days, notes, provisional_years=frozenset(provisional))
+
+
+def provisional_calendar_years() -> list[int]:
+    return sorted(CalendarDay.objects.filter(source__in=PROVISIONAL_CALENDAR_SOURCES)
+                  .values_list("date__year", flat=True).distinct())
 
 
 def next_session_after(day: date) -> date | None:
     meeting = (Meeting.objects.filter(kind=MeetingKind.SC_MEETING, start_date__gt=day)
                .order_by("start_date").first())
+    return meeting.start_date if meeting else None
+
+
+def december_session_of(day: date) -> date | None:
+    """The Standing Committee session registered for December of the day's year, if there is one after the day."""
+    meeting = (Meeting.objects.filter(kind=MeetingKind.SC_MEETING, start_date__year=day.year, start_date__month=12,
+                                      start_date__gt=day).order_by("start_date").first())
     return meeting.start_date if meeting else None
 
 
@@ -64,6 +78,7 @@ def compute_due(rule_text: str, *, case_kind: str, anchor_event: str, anchor_dat
         return deadlines.compute_due(
             rule, anchor_date, calendar=calendar, anchor_event=anchor_event, roll_forward=roll_forward,
             next_session=next_session_after(anchor_date) if rule.kind == "next_session" else None,
+            december_session=december_session_of(anchor_date) if rule.kind == "december_session" else None,
         )
     except deadlines.DeadlineError as exc:
         raise from_deadline_error(exc) from exc

@@ -127,12 +127,15 @@ class CaseListSerializer(serializers.ModelSerializer):
     rag = serializers.SerializerMethodField(
         help_text="red: overdue; amber: due within the rule set's days (14 by default); green; none")
     days_left = serializers.SerializerMethodField(help_text="Negative when overdue; null without a due date.")
+    due_provisional = serializers.BooleanField(
+        read_only=True, help_text="The due date was counted on a provisional (weekends-only) calendar year, or stands "
+                                  "in for a session not registered yet (暂定): it is recomputed when they are entered.")
 
     class Meta:
         model = Case
         fields = ["id", "kind", "title", "doc_number", "status", "meeting", "lead_body", "lead_body_name",
                   "supervising_committee", "issued_date", "received_date", "due_date", "original_due_date",
-                  "closed_date", "rag", "days_left", "is_public", "further_supervision"]
+                  "closed_date", "rag", "days_left", "due_provisional", "is_public", "further_supervision"]
 
     def get_rag(self, case) -> str:
         return selectors.rag(case, self.context["today"], self.context["due_soon"])

@@ -195,7 +195,7 @@ def test_the_csv_export_has_exactly_the_filtered_visible_rows(client, world, mak
     assert rows[0][:3] == ["No.", "Document number", "Title"]
     assert [row[2] for row in rows[1:]] == ["市政府的"]
     assert rows[1][0] == str(mine.pk)
-    assert rows[1][11] == str((mine.due_date - today()).days)
+    assert rows[1][12] == str((mine.due_date - today()).days)
 
 
 def test_a_bad_filter_value_is_a_clear_400_not_a_crash(client, world):

@@ -47,7 +47,7 @@ def test_a_title_starting_like_a_formula_is_text_in_the_csv(client, world, overd
     assert rows[1][2] == f"'{case.title}"
     days_left = (case.due_date - TODAY).days
     assert days_left < 0
-    assert rows[1][11] == str(days_left)  # a negative number is a number: no apostrophe
+    assert rows[1][12] == str(days_left)  # a negative number is a number: no apostrophe
     assert rows[1][0] == str(case.pk)
 
 

@@ -235,9 +235,11 @@ def test_a_due_date_on_a_make_up_saturday_does_not_move():
     assert due.steps == (Step("computed", date(2026, 10, 10)),)
 
 
-def test_a_fixed_date_rule_rolls_forward_too():
+def test_a_fixed_date_on_a_rest_day_moves_back_to_the_last_working_day_before_it():
     due = compute_due("date:2026-10-03", date(2026, 9, 1), calendar=china_calendar())
-    assert due.due == date(2026, 10, 8)
+    assert due.due == date(2026, 9, 30)  # National Day holiday 10-01..10-07; 9-30 is a Wednesday
+    assert due.explain("zh") == "2026-10-03 前 → 2026-10-03 国庆节 → 提前至 2026-09-30"
+    assert due.explain("en") == "by 2026-10-03 → 2026-10-03 国庆节 → moved back to 2026-09-30"
 
 
 @pytest.mark.parametrize(
@@ -610,10 +612,10 @@ def test_add_months_lands_in_the_right_month_on_the_corresponding_or_last_day(an
 
 
 @settings(deadline=None)
-@given(anchors, st.sampled_from(["months", "days", "date"]), month_counts)
+@given(anchors, st.sampled_from(["months", "days"]), month_counts)
 def test_a_rolled_forward_due_date_is_the_first_working_day_on_or_after_the_raw_date(anchor, kind, n):
     cal = china_calendar()
-    rule = Rule("date", fixed=add_days(anchor, n)) if kind == "date" else Rule(kind, n)
+    rule = Rule(kind, n)
     raw = compute_due(rule, anchor, calendar=cal, roll_forward=False).due
     assume(raw <= date(LAST_YEAR, 12, 24))  # leave room to roll forward without leaving the known years
     result = compute_due(rule, anchor, calendar=cal).due
@@ -645,9 +647,126 @@ def test_year_end_rule_is_due_on_31_december_of_the_anchor_year():
     assert due.explain("en") == "by the end of the year from end of meeting 2024-08-27 → 2024-12-31"
 
 
-def test_year_end_rule_rolls_forward_when_31_december_is_a_rest_day():
+def test_year_end_never_rolls_into_january():
     due = compute_due("year_end", date(2022, 9, 1), calendar=china_calendar())
-    assert due.due == date(2023, 1, 3)  # 2022-12-31 Saturday, 2023-01-01/02 New Year holiday
+    assert due.due == date(2022, 12, 30)  # 2022-12-31 is a Saturday: "年底前" means the Friday before
+
+
+@settings(deadline=None)
+@given(anchors, st.integers(min_value=1, max_value=400))
+def test_a_fixed_point_on_a_rest_day_moves_back_to_the_last_working_day_before_it(anchor, n):
+    cal = china_calendar()
+    fixed = add_days(anchor, n)
+    assume(fixed.year <= LAST_YEAR and anchor.year >= FIRST_YEAR)
+    assume(fixed >= date(FIRST_YEAR, 1, 15))  # room to move back without leaving the known years
+    for rule in (Rule("date", fixed=fixed), Rule("year_end")):
+        raw = rule.fixed or date(anchor.year, 12, 31)
+        result = compute_due(rule, anchor, calendar=cal).due
+        assert cal.is_workday(result)
+        assert result <= raw
+        if rule.kind == "year_end":
+            assert result.year == raw.year  # never into the next year
+        assert workdays_between(result, raw, cal) == 0  # no working day between it and the fixed point
+
+
+def test_a_fixed_point_moves_back_even_where_periods_are_not_rolled_forward():
+    assert compute_due("year_end", date(2022, 9, 1), calendar=china_calendar(), roll_forward=False).due == date(
+        2022, 12, 30)
+    assert compute_due("days:10", date(2022, 12, 21), calendar=china_calendar(), roll_forward=False).due == date(
+        2022, 12, 31)
+
+
+# --- N days before the December session ---------------------------------------------------------------------------
+
+
+def test_december_session_counts_back_from_the_registered_session():
+    due = compute_due("december_session:10", date(2024, 8, 26), calendar=china_calendar(),
+                      december_session=date(2024, 12, 25))
+    assert due.due == date(2024, 12, 13)  # 12-15 is a Sunday: back to Friday the 13th
+    assert not due.provisional
+    assert due.explain("zh") == ("十二月常委会会议前十日 → 常委会会议 2024-12-25 → 2024-12-15 周日 → 提前至 2024-12-13")
+    assert "10 days before the December Standing Committee session" in due.explain("en")
+
+
+def test_december_session_without_a_registered_session_is_the_years_last_working_day_and_says_so():
+    due = compute_due("december_session:10", date(2022, 8, 26), calendar=china_calendar())
+    assert due.due == date(2022, 12, 30)
+    assert due.awaiting_session
+    assert due.provisional
+    assert "尚未登记十二月常委会会议，暂以年底 2022-12-31 元旦 计" in due.explain("zh")
+    assert DueDate.from_dict(due.to_dict()) == due
+
+
+def test_december_session_too_close_to_the_anchor_is_refused():
+    with pytest.raises(DeadlineError, match="不晚于起算日"):
+        compute_due("december_session:30", date(2024, 12, 1), calendar=china_calendar(),
+                    december_session=date(2024, 12, 25))
+
+
+@pytest.mark.parametrize("text", ["december_session", "december_session:0", "december_session:x"])
+def test_december_session_needs_a_count(text):
+    with pytest.raises(RuleSyntaxError):
+        Rule.parse(text)
+
+
+def test_december_session_round_trips():
+    assert str(Rule.parse("December_Session: 7")) == "december_session:7"
+
+
+# --- provisional years --------------------------------------------------------------------------------------------
+
+
+def provisional_2027() -> WorkCalendar:
+    """2026 as published, 2027 entered as weekends only (provisional)."""
+    days, notes = {}, {}
+    for day, is_workday, note in calendar_rows(2026):
+        days[day] = is_workday
+        if note:
+            notes[day] = note
+    day = date(2027, 1, 1)
+    while day.year == 2027:
+        days[day] = day.weekday() < 5
+        day += timedelta(days=1)
+    return WorkCalendar(days, notes, provisional_years=frozenset({2027}))
+
+
+@pytest.mark.parametrize(("rule", "anchor", "due", "provisional"), [
+    ("workdays:10", date(2026, 12, 24), date(2027, 1, 7), (2027,)),  # counts 2027's days, 元旦 as a weekday
+    ("workdays:3", date(2026, 12, 1), date(2026, 12, 4), ()),  # never reaches 2027
+    ("days:1", date(2026, 12, 31), date(2027, 1, 1), (2027,)),  # 元旦 unknown: a weekday, for now
+    ("months:3", date(2026, 9, 10), date(2026, 12, 10), ()),
+    ("months:3", date(2026, 10, 2), date(2027, 1, 4), (2027,)),  # 01-02 Saturday, read in 2027
+    ("year_end", date(2026, 9, 1), date(2026, 12, 31), ()),
+    ("date:2027-03-01", date(2026, 12, 1), date(2027, 3, 1), (2027,)),
+])
+def test_a_due_date_that_read_a_provisional_year_says_so(rule, anchor, due, provisional):
+    result = compute_due(rule, anchor, calendar=provisional_2027())
+    assert (result.due, result.provisional_years) == (due, provisional)
+    assert result.provisional is bool(provisional)
+    assert ("暂定" in result.explain("zh")) is bool(provisional)
+    assert ("provisional" in result.explain("en")) is bool(provisional)
+    assert DueDate.from_dict(json.loads(json.dumps(result.to_dict()))) == result
+
+
+def test_an_older_stored_basis_without_provisional_years_reads_as_official():
+    stored = compute_due("months:3", date(2026, 1, 5), calendar=china_calendar()).to_dict()
+    del stored["provisional_years"]
+    assert DueDate.from_dict(stored).provisional_years == ()
+
+
+def test_an_extension_into_a_provisional_year_is_provisional():
+    cal = provisional_2027()
+    base = compute_due("months:2", date(2026, 9, 1), calendar=cal)
+    assert not base.provisional
+    extended = extend(base, date(2027, 1, 15), calendar=cal)
+    assert extended.provisional_years == (2027,)
+    assert not extend(base, date(2026, 12, 18), calendar=cal).provisional
+
+
+def test_a_provisional_year_that_is_not_complete_still_counts_as_missing():
+    with pytest.raises(CalendarMissingError):
+        compute_due("workdays:10", date(2026, 12, 24),
+                    calendar=WorkCalendar({date(2027, 1, 4): True}, provisional_years=frozenset({2027})))
 
 
 def test_year_end_takes_no_argument_and_round_trips():

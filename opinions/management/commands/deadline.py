@@ -1,6 +1,7 @@
 """`manage.py deadline months:3 2020-08-31` — check a due date against the calendar in the database.
 
-First line: the due date (YYYY-MM-DD); then how it was computed. Exits non-zero with a clear message when no
+First line: the due date (YYYY-MM-DD), followed by 暂定 when it was counted on a provisional calendar year; then
+how it was computed. Exits non-zero with a clear message when no
 date can be computed (bad rule, year without calendar data, no next session)."""
 
 from datetime import date
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     help = "Compute a due date: deadline <rule> <anchor-date>, e.g. deadline workdays:10 2026-09-28"
 
     def add_arguments(self, parser):
-        parser.add_argument("rule", help="months:N | days:N | workdays:N | date:YYYY-MM-DD | year_end | next_session")
+        parser.add_argument("rule", help="months:N | days:N | workdays:N | date:YYYY-MM-DD | year_end | next_session "
+                                         "| december_session:N")
         parser.add_argument("anchor", help="anchor date, YYYY-MM-DD (the anchor day itself is not counted)")
         parser.add_argument("--anchor-event", choices=sorted(deadlines.ANCHOR_LABELS), default="receipt")
         parser.add_argument("--no-roll-forward", action="store_true",
@@ -40,8 +42,11 @@ class Command(BaseCommand):
                 calendar=rules.work_calendar(anchor.year, anchor.year + rules.CALENDAR_LOOKAHEAD_YEARS),
                 anchor_event=options["anchor_event"], roll_forward=not options["no_roll_forward"],
                 next_session=next_session,
+                december_session=rules.december_session_of(anchor) if rule.kind == "december_session" else None,
             )
         except deadlines.DeadlineError as exc:
             raise CommandError(exc.message_en if options["lang"] == "en" else exc.message_zh) from exc
-        self.stdout.write(due.due.isoformat())
+        # 暂定 on the date's own line: a script reading only that line must not take a guessed date for a legal one.
+        marker = {"zh": " 暂定", "en": " provisional"}[options["lang"]] if due.provisional else ""
+        self.stdout.write(due.due.isoformat() + marker)
         self.stdout.write(due.explain(options["lang"]))
