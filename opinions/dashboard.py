@@ -28,7 +28,17 @@ from . import reminder_schedule as schedule
 from .choices import EvaluationResult, ReminderState
 from .models import Case, CaseItem, Evaluation, Reminder
 from .reminders.log import step_label
-from .selectors import DueSoon, due_soon, due_within_q, late_q, lateness, on_time_q, overdue_q, owed_with_due_date_q
+from .selectors import (
+    DueSoon,
+    due_soon,
+    due_within_q,
+    late_handovers,
+    late_q,
+    lateness,
+    on_time_q,
+    overdue_q,
+    owed_with_due_date_q,
+)
 from .workflow import OPEN_STATUSES, CaseStatus, ItemStatus
 
 
@@ -57,6 +67,7 @@ class Figures:
     late: int
     on_time_rate: float | None
     rehandled: int
+    late_handovers: int
     red: int
     amber: int
     green: int
@@ -98,7 +109,8 @@ def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
         due_within_30=counts["due_within_30"], closed_this_year=counts["closed_this_year"],
         on_time=counts["on_time"], late=counts["late"],
         on_time_rate=rate(counts["on_time"], counts["on_time"] + counts["late"]),
-        rehandled=counts["rehandled"], red=counts["overdue"], amber=counts["amber"],
+        rehandled=counts["rehandled"], late_handovers=late_handovers(cases, today).count(),
+        red=counts["overdue"], amber=counts["amber"],
         green=counts["owed"] - counts["overdue"] - counts["amber"],  # the three colours split what is owed
         items=items["total"], items_rectified=items["rectified"],
         rectification_rate=rate(items["rectified"], items["total"]),

@@ -543,8 +543,9 @@ def compute_due(
     december_session: date | None = None,
 ) -> DueDate:
     """`roll_forward`: a period whose last day is a rest day rolls forward (art. 203; a rule-set option, on by
-    default). A fixed point on a rest day always moves back: "年底前" never means January. `december_session`: the date of the December session in the register (december_session rules); without one the
-    year's end stands in, and the date says so (awaiting_session)."""
+    default). A fixed point on a rest day always moves back: "年底前" never means January.
+    `december_session`: the date of the December session in the register (december_session rules); without one
+    the year's end stands in, and the date says so (awaiting_session)."""
     if isinstance(rule, str):
         rule = Rule.parse(rule)
     if anchor_event not in ANCHOR_LABELS:

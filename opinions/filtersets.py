@@ -11,7 +11,7 @@ from npc_tracker.filters import IdFilter, WholeNumberFilter, YesNoFilter
 from . import choices
 from .dashboard import rehandled_q
 from .models import Case, Meeting
-from .selectors import due_soon, due_within_q, late_q, on_time_q, overdue_q, owed_with_due_date_q, today
+from .selectors import due_soon, due_within_q, late_handovers, late_q, on_time_q, overdue_q, owed_with_due_date_q, today
 
 
 def _date(label):
@@ -48,6 +48,9 @@ class CaseFilterSet(django_filters.FilterSet):
     rehandled = YesNoFilter(
         label=_("Re-handled after 不满意"), method="filter_rehandled",
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
+    late_handover = YesNoFilter(
+        label=_("Handed over late"), method="filter_late_handover",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
     overdue = YesNoFilter(
         label=_("Overdue"), method="filter_overdue",
         widget=forms.Select(choices=[("", _("All")), ("true", _("Overdue only")), ("false", _("Not overdue"))]),
@@ -57,7 +60,7 @@ class CaseFilterSet(django_filters.FilterSet):
         model = Case
         fields = ["q", "status", "kind", "body", "lead_body", "committee", "supervising_committee", "meeting", "year",
                   "due_within", "due_after", "due_before", "issued_after", "issued_before", "closed_after",
-                  "closed_before", "rag", "timeliness", "rehandled", "overdue"]
+                  "closed_before", "rag", "timeliness", "rehandled", "late_handover", "overdue"]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -105,6 +108,12 @@ class CaseFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(rehandled_q()) if value else queryset.exclude(rehandled_q())
+
+    def filter_late_handover(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = late_handovers(Case.objects.all(), today()).values("pk")
+        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

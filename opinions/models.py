@@ -85,6 +85,12 @@ class RuleSet(models.Model):
                                           default=choices.ExtensionApproverChoice.LEADER)
     consultation_required = models.BooleanField(_("consultation before the report"), default=False)
     handover_days = models.PositiveSmallIntegerField(_("handover within days after the meeting"), default=10)
+    handover_reminder_days = models.PositiveSmallIntegerField(
+        _("remind staff of the handover, days before it is due"), default=3, validators=[MaxValueValidator(60)])
+    acknowledge_within_workdays = models.PositiveSmallIntegerField(
+        _("acknowledge within working days"), default=5, validators=[MaxValueValidator(60)],
+        help_text=_("Not acknowledged after this many working days: the liaisons are reminded; as many again: the "
+                    "committee's staff. 0: no reminder."))
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     reminder_days = models.JSONField(_("reminders, days before the due date"), default=default_reminder_days)
     overdue_notice_after_days = models.PositiveSmallIntegerField(_("催办通知, days after the due date"), default=1)

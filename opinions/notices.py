@@ -36,6 +36,9 @@ class Event(StrEnum):
     REMINDER_BEFORE = "reminder_before"
     REMINDER_OVERDUE = "reminder_overdue"
     REMINDER_ESCALATION = "reminder_escalation"
+    REMINDER_ACK = "reminder_ack"
+    REMINDER_ACK_STAFF = "reminder_ack_staff"
+    REMINDER_HANDOVER = "reminder_handover"
     DAILY_DIGEST = "daily_digest"
 
 
@@ -95,10 +98,24 @@ def event_message(event: Event, case, detail: str = "") -> tuple[str, str]:
 
 
 @with_site_language
-def reminder_message(step: str, case) -> tuple[str, str]:
+def reminder_message(step: str, case, for_date=None) -> tuple[str, str]:
+    """A rung's subject and text; `for_date` is the date the rung belongs to (the hand-over deadline)."""
     kind, _sep, days = step.partition(":")
     due = _("%(date)s (provisional)") % {"date": case.due_date} if case.due_provisional else case.due_date
-    values = {"title": case.title, "due": due, "body": case.lead_body.name}
+    values = {"title": case.title, "due": due, "body": case.lead_body.name, "issued": case.issued_date,
+              "deadline": for_date}
+    if kind == "ack":
+        return (_("Please acknowledge receipt: %(title)s") % values,
+                _("“%(title)s” was issued to %(body)s on %(issued)s and has not been acknowledged (签收) yet.")
+                % values)
+    if kind == "ack_staff":
+        return (_("Still not acknowledged: %(title)s") % values,
+                _("%(body)s has not acknowledged “%(title)s”, issued on %(issued)s: please call its liaison.")
+                % values)
+    if kind == "handover":
+        return (_("To be issued by %(deadline)s: %(title)s") % values,
+                _("The opinion “%(title)s” is still a draft; the rule set has it issued (交办) by %(deadline)s.")
+                % values)
     if kind == "before" and days == "0":
         subject = _("Due today: %(title)s") % values
     elif kind == "before":

@@ -3,6 +3,10 @@
 The ladder: reminders N days before the due date, a 催办通知 the day after it, a 通报 (escalation) after N working
 days overdue. Reminders go out only inside a sending window on working days (no messages at night), and a
 reminder whose moment has passed and been superseded by a later step is skipped, not sent late.
+
+Two shorter ladders come before it: a case not acknowledged (签收) N working days after it was issued reminds the
+liaisons, and N more the committee's staff; a draft whose meeting closed reminds the staff a few days before its
+hand-over (交办) deadline.
 """
 
 from collections.abc import Callable, Iterable
@@ -12,6 +16,10 @@ from datetime import date, datetime, time, timedelta
 BEFORE = "before"
 OVERDUE = "overdue"
 ESCALATION = "escalation"
+ACKNOWLEDGE = "ack"
+ACKNOWLEDGE_STAFF = "ack_staff"
+HANDOVER = "handover"
+REPORT_STEPS = (BEFORE, OVERDUE, ESCALATION)
 
 
 @dataclass(frozen=True)
@@ -52,14 +60,33 @@ def step_rank(key: str) -> int:
     return Step(key, date.min).rank
 
 
+def nth_workday_after(day: date, n: int, *, is_workday: Callable[[date], bool]) -> date:
+    counted = 0
+    while counted < n:
+        day += timedelta(days=1)
+        counted += is_workday(day)
+    return day
+
+
+def acknowledgement_plan(issued: date, workdays: int, *, is_workday: Callable[[date], bool]) -> list[Step]:
+    """Not acknowledged `workdays` working days after the issue: the liaisons; as many again: the staff. Both rungs
+    belong to the first date (the reminder's due date). 0 switches them off."""
+    if workdays < 1:
+        return []
+    first = nth_workday_after(issued, workdays, is_workday=is_workday)
+    return [Step(ACKNOWLEDGE, first), Step(ACKNOWLEDGE_STAFF, nth_workday_after(first, workdays,
+                                                                                   is_workday=is_workday))]
+
+
+def handover_plan(deadline: date, remind_before_days: int) -> list[Step]:
+    """The staff, `remind_before_days` before the draft must be issued (交办)."""
+    return [Step(HANDOVER, deadline - timedelta(days=remind_before_days))]
+
+
 def plan(due: date, policy: Policy, *, is_workday: Callable[[date], bool]) -> list[Step]:
     steps = [Step(f"{BEFORE}:{n}", due - timedelta(days=n)) for n in sorted(policy.days_before, reverse=True)]
     steps.append(Step(OVERDUE, due + timedelta(days=policy.overdue_after_days)))
-    day, counted = due, 0
-    while counted < policy.escalate_after_workdays:
-        day += timedelta(days=1)
-        counted += is_workday(day)
-    steps.append(Step(ESCALATION, day))
+    steps.append(Step(ESCALATION, nth_workday_after(due, policy.escalate_after_workdays, is_workday=is_workday)))
     return steps
 
 
@@ -78,4 +105,6 @@ def superseded(key: str, due_keys: Iterable[str]) -> bool:
     if not key.startswith(BEFORE):
         return False
     rank = step_rank(key)
-    return any(step_rank(other) > rank for other in due_keys if other != key)
+    # Another ladder's rung may share the date by chance; only the report's own rungs supersede each other.
+    return any(step_rank(other) > rank for other in due_keys
+               if other != key and other.partition(":")[0] in REPORT_STEPS)

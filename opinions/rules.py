@@ -1,6 +1,6 @@
 """Glue between the database (rule sets, calendar, meetings) and the pure deadline engine."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -30,6 +30,15 @@ def extension_approver_for(case) -> ExtensionApprover:
         cached = ExtensionApprover(rule_set.extension_approver) if rule_set else ExtensionApprover.LEADER
         case._extension_approver = cached
     return cached
+
+
+def handover_deadline(case, rule_set: RuleSet | None) -> date | None:
+    """The day by which the meeting's opinion must be issued (交办): the rule set's days after the meeting closed.
+    Calendar days, not moved off rest days: the office's own target, not a time limit on a body."""
+    if case.meeting_id is None:
+        return None
+    days = rule_set.handover_days if rule_set else RuleSet._meta.get_field("handover_days").default
+    return case.meeting.last_date + timedelta(days=days)
 
 
 def default_rule_text(case_kind: str) -> str:

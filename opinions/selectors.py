@@ -82,6 +82,28 @@ def owed_with_due_date_q() -> Q:
     return Q(status__in=OWED_STATUSES, due_date__isnull=False)
 
 
+def late_handovers(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
+    """Meetings' opinions issued (交办) later than the rule set's hand-over days after the meeting closed, or still
+    drafts past that day: the office's own lateness, before any body's (rule set `handover_days`, 10 by default)."""
+    days_by_kind = dict(RuleSet.objects.filter(jurisdiction=jurisdiction()).values_list("case_kind",
+                                                                                         "handover_days"))
+    default = RuleSet._meta.get_field("handover_days").default
+    meeting_closed = Coalesce(F("meeting__end_date"), F("meeting__start_date"))
+    # Date minus date is an interval on every backend Django supports; date plus interval is not portable.
+    cases = cases.alias(handover_delay=ExpressionWrapper(F("issued_date") - meeting_closed,
+                                                         output_field=models.DurationField()),
+                        meeting_closed=meeting_closed)
+
+    def late(days: int) -> Q:
+        return (Q(issued_date__isnull=False, handover_delay__gt=timedelta(days=days))
+                | Q(status=CaseStatus.DRAFT, meeting_closed__lt=today - timedelta(days=days)))
+
+    condition = Q(~Q(kind__in=list(days_by_kind)), late(default))
+    for kind, days in days_by_kind.items():
+        condition |= Q(Q(kind=kind), late(days))
+    return cases.filter(condition, meeting__isnull=False)
+
+
 def due_within_q(today: date, days: int) -> Q:
     """Still owed and due between today and today + N days (overdue cases are not "due within")."""
     return Q(status__in=OWED_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=days))

@@ -264,7 +264,8 @@ class RuleSetSerializer(RejectUnknownFields, serializers.ModelSerializer):
     class Meta:
         model = RuleSet
         fields = ["id", "jurisdiction", "case_kind", "deadline_rule", "anchor_event", "roll_forward",
-                  "extension_approver", "consultation_required", "handover_days", "legal_basis", "reminder_days",
+                  "extension_approver", "consultation_required", "handover_days", "handover_reminder_days",
+                  "acknowledge_within_workdays", "legal_basis", "reminder_days",
                   "overdue_notice_after_days", "escalate_after_workdays", "send_window_start", "send_window_end",
                   "due_soon_days"]
         read_only_fields = ["jurisdiction", "case_kind"]
@@ -290,6 +291,9 @@ class DashboardFiguresSerializer(serializers.Serializer):
     late = serializers.IntegerField()
     on_time_rate = serializers.FloatField(allow_null=True)
     rehandled = serializers.IntegerField()
+    late_handovers = serializers.IntegerField(
+        help_text="Meetings' opinions issued later than the rule set's hand-over days after the meeting, or still "
+                  "drafts past them.")
     red = serializers.IntegerField()
     amber = serializers.IntegerField()
     green = serializers.IntegerField()

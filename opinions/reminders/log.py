@@ -20,6 +20,12 @@ def step_label(step: str) -> str:
         return _("Due today") if days == "0" else _("%(days)s days before the due date") % {"days": int(days)}
     if kind == "overdue":
         return _("Reminder notice (催办通知)")
+    if kind == "ack":
+        return _("Acknowledgement reminder to the liaisons")
+    if kind == "ack_staff":
+        return _("Acknowledgement reminder to the staff")
+    if kind == "handover":
+        return _("Hand-over reminder")
     return _("Circulated as overdue (通报)")
 
 

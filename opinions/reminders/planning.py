@@ -10,7 +10,7 @@ from .. import reminder_schedule as schedule
 from .. import rule_checks, rules
 from ..choices import ReminderState
 from ..models import Case, Reminder
-from ..workflow import OWED_STATUSES
+from ..workflow import OWED_STATUSES, CaseStatus
 
 REPLAN_BATCH = 1000
 
@@ -31,21 +31,23 @@ def replan_cases(cases, *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cases = list(cases)
     wanted = {}
-    # A case needs reminders while the body still owes its report.
-    active = [c for c in cases if c.status in OWED_STATUSES and c.due_date is not None]
-    if active:
-        calendar = rules.ReminderCalendar(min(c.due_date for c in active), max(c.due_date for c in active))
-        policies = {}
-        for case in active:
-            if case.kind not in policies:
-                policies[case.kind] = rule_checks.reminder_policy(rules.rule_set_for(case.kind))
-            policy = policies[case.kind]
-            for step in schedule.plan(case.due_date, policy, is_workday=calendar.is_workday):
+    rule_sets, policies = {}, {}
+    for case in cases:
+        if case.kind not in rule_sets:
+            rule_sets[case.kind] = rules.rule_set_for(case.kind)
+            policies[case.kind] = rule_checks.reminder_policy(rule_sets[case.kind])
+    ladders = {case.pk: _ladders(case, rule_sets[case.kind]) for case in cases}
+    dates = [day for found in ladders.values() for _ladder, day in found]
+    calendar = rules.ReminderCalendar(min(dates), max(dates)) if dates else None
+    for case in cases:
+        policy = policies[case.kind]
+        for ladder, day in ladders[case.pk]:
+            for step in ladder(case, day, rule_sets[case.kind], policy, calendar.is_workday):
                 fire_at = _aware(schedule.fire_at(step, policy))
                 # A before-due rung already in the past at planning time is superseded by what is planned now.
-                if step.kind == schedule.BEFORE and fire_at < now:
+                if step.kind in (schedule.BEFORE, schedule.HANDOVER) and fire_at < now:
                     continue
-                wanted[(case.pk, step.key, case.due_date)] = fire_at
+                wanted[(case.pk, step.key, day)] = fire_at
     to_cancel, to_revive, to_move = [], [], []
     existing = Reminder.objects.filter(case_id__in=[c.pk for c in cases],
                                        state__in=[ReminderState.PLANNED, ReminderState.CANCELLED])
@@ -75,9 +77,41 @@ def replan_cases(cases, *, now: datetime | None = None) -> int:
     return len(new)
 
 
+def _report_ladder(case, due, rule_set, policy, is_workday):
+    return schedule.plan(due, policy, is_workday=is_workday)
+
+
+def _acknowledgement_ladder(case, issued, rule_set, policy, is_workday):
+    workdays = rule_set.acknowledge_within_workdays if rule_set else 0
+    return schedule.acknowledgement_plan(issued, workdays, is_workday=is_workday)
+
+
+def _handover_ladder(case, deadline, rule_set, policy, is_workday):
+    remind = rule_set.handover_reminder_days if rule_set else 3
+    return schedule.handover_plan(deadline, remind)
+
+
+def _ladders(case, rule_set) -> list[tuple]:
+    """The ladders a case needs now, each with the date its rungs belong to (the reminder's due date): the report's
+    while the body owes it; acknowledgement while it is issued and not received; hand-over while a meeting's
+    opinion is still a draft."""
+    found = []
+    if case.status in OWED_STATUSES and case.due_date is not None:
+        found.append((_report_ladder, case.due_date))
+    if case.status == CaseStatus.ISSUED and case.issued_date is not None:
+        found.append((_acknowledgement_ladder, case.issued_date))
+    if case.status == CaseStatus.DRAFT:
+        deadline = rules.handover_deadline(case, rule_set)
+        if deadline is not None:
+            found.append((_handover_ladder, deadline))
+    return found
+
+
 def replan_open_cases(case_kind: str) -> int:
-    """After a rule set changes (reminder days, window, escalation): re-plan every open case of that kind."""
-    ids = list(Case.objects.filter(kind=case_kind, status__in=OWED_STATUSES).values_list("pk", flat=True))
+    """After a rule set changes (reminder days, window, escalation, hand-over): re-plan every open case and every
+    draft of that kind."""
+    ids = list(Case.objects.filter(kind=case_kind, status__in=[*OWED_STATUSES, CaseStatus.DRAFT])
+               .values_list("pk", flat=True))
     created = 0
     for offset in range(0, len(ids), REPLAN_BATCH):
         with transaction.atomic():

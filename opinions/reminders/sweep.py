@@ -29,7 +29,7 @@ from ..choices import ReminderState
 from ..models import Case, Reminder, RuleSet
 from ..notices import case_staff, directory_for_cases, reminder_event, reminder_message
 from ..tracking import locked_case, save_tracked
-from ..workflow import OWED_STATUSES
+from ..workflow import OWED_STATUSES, CaseStatus
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,8 @@ def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
     retried with backoff (then failed, for an administrator to look at), and the rest of the batch goes out."""
     now = now or timezone.now()
     reminders = list(Reminder.objects.select_for_update(of=("self",)).filter(
-        pk__in=reminder_ids, state=ReminderState.CLAIMED).select_related("case", "case__lead_body"))
+        pk__in=reminder_ids, state=ReminderState.CLAIMED).select_related("case", "case__lead_body",
+                                                                         "case__meeting"))
     if not reminders:
         return {}
     cases = {r.case_id: r.case for r in reminders}
@@ -129,7 +130,7 @@ def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
 def _deliver_one(reminder, due_steps: set[str], directory: Directory, *, now: datetime):
     """Decide what becomes of one claimed reminder and write its messages: ((state, outcome), messages)."""
     case = reminder.case
-    if case.status not in OWED_STATUSES or case.due_date != reminder.due_date:
+    if not still_needed(reminder, case):
         return (ReminderState.CANCELLED, "case no longer needs it"), []
     if schedule.superseded(reminder.step, due_steps):
         return (ReminderState.SKIPPED, "superseded by a later step"), []
@@ -138,6 +139,18 @@ def _deliver_one(reminder, due_steps: set[str], directory: Directory, *, now: da
     if reminder.step == schedule.ESCALATION:
         _mark_escalated(case, on=timezone.localdate(now))
     return (ReminderState.SENT, ""), notifications
+
+
+def still_needed(reminder, case: Case) -> bool:
+    """Whether the case still stands where the rung was planned for: the same due date while the report is owed, not
+    yet acknowledged, or still a draft with the same hand-over deadline."""
+    kind = reminder.step.partition(":")[0]
+    if kind in (schedule.ACKNOWLEDGE, schedule.ACKNOWLEDGE_STAFF):
+        return case.status == CaseStatus.ISSUED and case.issued_date == reminder.due_date
+    if kind == schedule.HANDOVER:
+        return (case.status == CaseStatus.DRAFT
+                and rules.handover_deadline(case, rules.rule_set_for(case.kind)) == reminder.due_date)
+    return case.status in OWED_STATUSES and case.due_date == reminder.due_date
 
 
 def _mark_escalated(case: Case, on: date) -> Case:
@@ -172,10 +185,12 @@ def retry_failed(reminder_ids) -> int:
 
 def build_reminder_messages(reminder, directory: Directory) -> list:
     case = reminder.case
-    subject, body = reminder_message(reminder.step, case)
+    subject, body = reminder_message(reminder.step, case, reminder.due_date)
     key = f"r{reminder.pk}"
     common = {"key": key, "event": reminder_event(reminder.step), "subject": subject, "body": body,
               "case": case, "reminder": reminder}
+    if reminder.step in (schedule.ACKNOWLEDGE_STAFF, schedule.HANDOVER):
+        return messages_for(list(dict.fromkeys(case_staff(directory, case))), directory=directory, **common)
     recipients = directory.body_liaisons(case.lead_body_id)
     if reminder.step == schedule.OVERDUE:
         # 催办通知 to the body, copied to its leader and to the supervising committee (domain.md §7).

@@ -9,6 +9,7 @@ from npc_tracker.errors import InvalidInput, NotAllowed
 from .. import rules
 from ..models import Case, CaseItem
 from ..permissions import can_create_cases
+from ..reminders.planning import replan_reminders
 from ..rule_checks import rule_text_error
 from ..selectors import belonging_to
 from ..tracking import delete_tracked, locked_case, save_tracked
@@ -69,6 +70,7 @@ def case_create(*, actor, items=(), co_bodies=(), reason: str = "", at=None, **f
         check_amount(item)
         save_tracked(CaseItem(case=case, **{"number": number, **item}), actor=actor,
                      reason=reason or _("Draft created"), at=at)
+    replan_reminders(case)  # the hand-over reminder of a meeting's draft
     return case
 
 
@@ -84,6 +86,7 @@ def case_update_draft(*, case: Case, actor, reason: str = "", co_bodies=None, **
     save_tracked(case, actor=actor, reason=reason or _("Draft edited"))
     if co_bodies is not None:
         case.co_bodies.set(co_bodies)
+    replan_reminders(case)
     return case
 
 

@@ -48,6 +48,7 @@ def _figure_links(link: Links, today: date) -> dict[str, str]:
         "closed_this_year": link(status=CaseStatus.CLOSED, closed_after=date(year, 1, 1),
                                  closed_before=date(year, 12, 31)),
         "on_time": link(timeliness="on_time"), "late": link(timeliness="late"), "rehandled": link(rehandled="true"),
+        "late_handovers": link(late_handover="true"),
         "red": link(rag="red"), "amber": link(rag="amber"), "green": link(rag="green"), "all": link(),
     }
 

@@ -19,8 +19,10 @@ def planned(case):
 
 
 def test_issuing_plans_overdue_and_escalation_steps_for_a_past_due_date(issued_case):
-    # Issued "in 2020": every before-due rung is already in the past and superseded; what is still owed remains.
-    assert planned(issued_case) == {"overdue": date(2020, 12, 3), "escalation": date(2020, 12, 3)}
+    # Issued "in 2020": every before-due rung is already in the past and superseded; what is still owed remains, and
+    # the case is not acknowledged yet (its rungs belong to the issue date).
+    assert planned(issued_case) == {"overdue": date(2020, 12, 3), "escalation": date(2020, 12, 3),
+                                    "ack": date(2020, 9, 3), "ack_staff": date(2020, 9, 3)}
 
 
 @pytest.fixture
