@@ -31,6 +31,8 @@ ERROR_CODES = {
     "unsupported_media_type": "The body's media type is not one this operation reads (JSON; multipart for files).",
     "wrong_status": "The step is not possible in the case's (or item's, or report's) current status.",
     "items_open": "The case cannot close while items are neither verified nor carried over.",
+    "consultation_required": "The rule set requires the draft report to be commented on (征求意见) before the "
+                             "written report.",
     "unknown_action": "No such workflow step.",
     "refused": "A business rule refused the request (see `detail`).",
     "no_pending_report": "There is no report awaiting review.",

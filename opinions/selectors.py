@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 
 from agencies.selectors import user_scope
 
-from . import textdiff
-from .choices import ReminderState
+from . import rules, textdiff
+from .choices import ReminderState, ReportKind, ReviewOutcome
 from .models import Attachment, Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
 from .reminders.log import case_reminder_log
-from .rules import jurisdiction
 from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
 
 # Liaisons see a case once it has been handed to their body, never while it is drafted or after withdrawal.
@@ -82,10 +81,19 @@ def owed_with_due_date_q() -> Q:
     return Q(status__in=OWED_STATUSES, due_date__isnull=False)
 
 
+def consultation_outstanding(case: Case) -> bool:
+    """The rule set requires the body's draft report to be commented on by the consulted committee (征求意见, e.g.
+    预算工委 for budget opinions) before the written report, and no draft has been commented on yet."""
+    rule_set = rules.rule_set_for(case.kind)
+    if rule_set is None or not rule_set.consultation_required:
+        return False
+    return not case.reports.filter(kind=ReportKind.CONSULTATION_DRAFT, review_outcome=ReviewOutcome.COMMENTED).exists()
+
+
 def late_handovers(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
     """Meetings' opinions issued (交办) later than the rule set's hand-over days after the meeting closed, or still
     drafts past that day: the office's own lateness, before any body's (rule set `handover_days`, 10 by default)."""
-    days_by_kind = dict(RuleSet.objects.filter(jurisdiction=jurisdiction()).values_list("case_kind",
+    days_by_kind = dict(RuleSet.objects.filter(jurisdiction=rules.jurisdiction()).values_list("case_kind",
                                                                                          "handover_days"))
     default = RuleSet._meta.get_field("handover_days").default
     meeting_closed = Coalesce(F("meeting__end_date"), F("meeting__start_date"))
@@ -185,7 +193,7 @@ class DueSoon:
 def due_soon() -> DueSoon:
     default = DueSoon({}).default
     # Only the kinds whose setting differs from the default need a condition of their own in SQL.
-    return DueSoon({kind: days for kind, days in RuleSet.objects.filter(jurisdiction=jurisdiction())
+    return DueSoon({kind: days for kind, days in RuleSet.objects.filter(jurisdiction=rules.jurisdiction())
                     .values_list("case_kind", "due_soon_days") if days != default})
 
 

@@ -11,11 +11,12 @@ from npc_tracker.errors import DomainError, InvalidInput
 from .. import textdiff
 from ..choices import ReportKind, ReviewOutcome
 from ..models import Case, Report
+from ..selectors import consultation_outstanding
 from ..tracking import locked_case, save_tracked
 from ..workflow import Action
 from .attachments import attach_files
 from .common import moment, required_text
-from .transitions import transition
+from .transitions import check_action, transition
 
 REPORT_ACTIONS = {
     ReportKind.CONSULTATION_DRAFT: Action.SUBMIT_CONSULTATION_DRAFT,
@@ -31,6 +32,13 @@ def report_submit(*, case: Case, actor, kind: str, title: str, text: str, files=
         raise InvalidInput(_("Unknown report kind."), field="kind")
     title = required_text(title, "title", _("A report needs a title."))
     text = required_text(text, "text", _("A report needs its text."))
+    if kind == ReportKind.FINAL:
+        check_action(case, REPORT_ACTIONS[kind], actor)  # a step refused by the case's state says so first
+        if consultation_outstanding(case):
+            committee = case.consulted_committee.name if case.consulted_committee else _("the consulted committee")
+            raise DomainError(_("The rule set requires the draft report to be commented on by %(committee)s first: "
+                                "submit it as a draft for consultation.") % {"committee": committee},
+                              code="consultation_required")
     now = moment(at)
     transition(case, REPORT_ACTIONS[kind], actor=actor, reason=_("Report submitted: %(title)s") % {"title": title},
                at=at, **({"submitted_date": case.submitted_date or timezone.localdate(now)}
