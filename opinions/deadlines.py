@@ -44,8 +44,9 @@ MAX_N = 999
 
 _COUNTED_KINDS = ("months", "days", "workdays")
 _FIXED_KINDS = ("next_session", "year_end")
-# "N days before the December session": a fixed point taken from the meetings register.
-_SESSION_KINDS = ("december_session",)
+# "N days before the December session" / "before the meeting that hears the report" (监督法: the report reaches the
+# committee 20 days before it): fixed points taken from the meetings register.
+_SESSION_KINDS = ("december_session", "before_meeting")
 RULE_KINDS = (*_COUNTED_KINDS, "date", *_FIXED_KINDS, *_SESSION_KINDS)
 # A period's last day on a rest day rolls forward (art. 203); a fixed point ("年底前", "不晚于…") rolls back.
 _FIXED_POINT_KINDS = ("date", "year_end", *_SESSION_KINDS)
@@ -212,11 +213,12 @@ def days_left(due: date, today: date) -> int:
 _ACCEPTED_FORMS_ZH = (
     "可接受的写法：months:N（N 个月）、days:N（N 日）、workdays:N（N 个工作日）、"
     "date:YYYY-MM-DD（指定日期前）、year_end（年底前）、next_session（下一次常委会会议）、"
-    "december_session:N（十二月常委会会议前 N 日），N 为 1–999 的正整数。"
+    "december_session:N（十二月常委会会议前 N 日）、before_meeting:N（听取报告的会议前 N 日），N 为 1–999 的正整数。"
 )
 _ACCEPTED_FORMS_EN = (
     "Accepted forms: months:N, days:N, workdays:N, date:YYYY-MM-DD, year_end, next_session, december_session:N "
-    "(N days before the December session), where N is a whole number from 1 to 999."
+    "(N days before the December session), before_meeting:N (N days before the meeting that hears the report), "
+    "where N is a whole number from 1 to 999."
 )
 
 
@@ -319,6 +321,8 @@ class Rule:
             return "年底前"
         if self.kind == "december_session":
             return f"十二月常委会会议前{_zh_count(self.n, False)}日"
+        if self.kind == "before_meeting":
+            return f"听取报告的会议前{_zh_count(self.n, False)}日"
         return "下一次常委会会议"
 
     def _label_en(self) -> str:
@@ -334,6 +338,8 @@ class Rule:
             return "by the end of the year"
         if self.kind == "december_session":
             return f"{_plural_en(self.n, 'day')} before the December Standing Committee session"
+        if self.kind == "before_meeting":
+            return f"{_plural_en(self.n, 'day')} before the meeting that hears the report"
         return "next Standing Committee session"
 
 
@@ -541,11 +547,13 @@ def compute_due(
     roll_forward: bool = True,
     next_session: date | None = None,
     december_session: date | None = None,
+    hearing_meeting: date | None = None,
 ) -> DueDate:
     """`roll_forward`: a period whose last day is a rest day rolls forward (art. 203; a rule-set option, on by
     default). A fixed point on a rest day always moves back: "年底前" never means January.
     `december_session`: the date of the December session in the register (december_session rules); without one
-    the year's end stands in, and the date says so (awaiting_session)."""
+    the year's end stands in, and the date says so (awaiting_session). `hearing_meeting`: the date of the meeting
+    chosen to hear the report (before_meeting rules), required."""
     if isinstance(rule, str):
         rule = Rule.parse(rule)
     if anchor_event not in ANCHOR_LABELS:
@@ -558,6 +566,8 @@ def compute_due(
     else:
         if rule.kind == "december_session":
             steps = _december_session_steps(rule, anchor_date, december_session)
+        elif rule.kind == "before_meeting":
+            steps = _before_meeting_steps(rule, anchor_date, hearing_meeting)
         else:
             steps = [Step("computed", _raw_due(rule, anchor_date, calendar))]
         if roll_forward or rule.kind in _FIXED_POINT_KINDS:
@@ -574,22 +584,31 @@ def compute_due(
     )
 
 
-def _december_steps_error(rule: Rule, session: date, due: date, anchor_date: date) -> DeadlineError:
-    return DeadlineError(
-        f"十二月常委会会议（{session.isoformat()}）前{_zh_count(rule.n, False)}日是 {due.isoformat()}，"
-        f"不晚于起算日 {anchor_date.isoformat()}：请改用其他期限规则。",
-        f"{_plural_en(rule.n, 'day')} before the December session ({session.isoformat()}) is {due.isoformat()}, "
-        f"not after the anchor date {anchor_date.isoformat()}: choose another rule.",
-    )
+def _counted_back_from(rule: Rule, anchor_date: date, meeting: date, name_zh: str, name_en: str) -> list[Step]:
+    due = meeting - timedelta(days=rule.n)
+    if due <= anchor_date:
+        raise DeadlineError(
+            f"{name_zh}（{meeting.isoformat()}）前{_zh_count(rule.n, False)}日是 {due.isoformat()}，"
+            f"不晚于起算日 {anchor_date.isoformat()}：请选择更晚的会议或改用其他期限规则。",
+            f"{_plural_en(rule.n, 'day')} before {name_en} ({meeting.isoformat()}) is {due.isoformat()}, not after "
+            f"the anchor date {anchor_date.isoformat()}: choose a later meeting or another rule.",
+        )
+    return [Step("session", meeting), Step("computed", due)]
 
 
 def _december_session_steps(rule: Rule, anchor_date: date, session: date | None) -> list[Step]:
     if session is None:
         return [Step("no_session", date(anchor_date.year, 12, 31))]
-    due = session - timedelta(days=rule.n)
-    if due <= anchor_date:
-        raise _december_steps_error(rule, session, due, anchor_date)
-    return [Step("session", session), Step("computed", due)]
+    return _counted_back_from(rule, anchor_date, session, "十二月常委会会议", "the December session")
+
+
+def _before_meeting_steps(rule: Rule, anchor_date: date, meeting: date | None) -> list[Step]:
+    if meeting is None:
+        raise NoNextSessionError(
+            "期限规则为“听取报告的会议前 N 日”，但尚未选择听取报告的会议。",
+            "The rule counts back from the meeting that hears the report, but no meeting has been chosen.",
+        )
+    return _counted_back_from(rule, anchor_date, meeting, "听取报告的会议", "the meeting that hears the report")
 
 
 def _provisional_years(rule: Rule, anchor_date: date, steps: list[Step], calendar: WorkCalendar,

@@ -75,6 +75,9 @@ class CaseForm(forms.Form):
     consulted_committee = forms.ModelChoiceField(
         label=_("Consulted committee"), queryset=Committee.objects.all(), required=False,
         help_text=_("The committee whose comments the body seeks on its draft report, e.g. 预算工委."))
+    hearing_meeting = forms.ModelChoiceField(
+        label=_("Meeting that hears the report"), queryset=Meeting.objects.filter(kind=choices.MeetingKind.SC_MEETING),
+        required=False, help_text=_("For a before_meeting:N rule: the due date is N days before this meeting."))
     deadline_rule = forms.CharField(
         label=_("Deadline rule"), max_length=40, required=False,
         widget=forms.TextInput(attrs={"list": "common-rules", "autocomplete": "off"}),

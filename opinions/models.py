@@ -151,6 +151,10 @@ class Case(models.Model):
     doc_number = models.CharField(_("document number"), max_length=50, blank=True)
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="cases")
+    hearing_meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting that hears the report"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reports_heard_for_cases",
+        help_text=_("For a before_meeting:N rule: the due date is N days before this meeting."))
     source_report_title = models.CharField(_("report heard"), max_length=300, blank=True)
     reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
     reporter_position = models.CharField(_("reporter's position"), max_length=100, blank=True)

@@ -191,7 +191,8 @@ class CaseDetailSerializer(CaseListSerializer):
 
     class Meta(CaseListSerializer.Meta):
         fields = [*CaseListSerializer.Meta.fields, "source_report_title", "reporter_name", "reporter_position",
-                  "co_bodies", "drafting_committee", "consulted_committee", "deadline_rule", "deadline_rule_reason",
+                  "co_bodies", "drafting_committee", "consulted_committee", "deadline_rule", "hearing_meeting",
+                  "deadline_rule_reason",
                   "deadline_quote", "report_type", "opinion_text", "escalated_on", "further_supervision_on",
                   "submitted_date", "external_ref", "due_explanation", "available_actions", "items", "reports",
                   "attachments", "extensions", "evaluations", "lists"]

@@ -23,7 +23,8 @@ from .transitions import check_action
 DRAFT_INPUT = (
     "kind", "title", "doc_number", "meeting", "source_report_title", "reporter_name", "reporter_position",
     "lead_body", "co_bodies", "drafting_committee", "supervising_committee", "consulted_committee", "deadline_rule",
-    "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "external_ref", "source_note",
+    "hearing_meeting", "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "external_ref",
+    "source_note",
 )
 # The case's own columns; the co-handling bodies are a relation, set once the case is saved.
 DRAFT_FIELDS = frozenset(DRAFT_INPUT) - {"co_bodies"}

@@ -69,4 +69,5 @@ def compute_due(case: Case, anchor_event: str, anchor_date: date) -> deadlines.D
     if not case.deadline_rule:
         return None
     return rules.compute_due(case.deadline_rule, case_kind=case.kind, anchor_event=anchor_event,
-                             anchor_date=anchor_date)
+                             anchor_date=anchor_date,
+                             hearing_meeting=case.hearing_meeting.start_date if case.hearing_meeting else None)

@@ -774,3 +774,30 @@ def test_year_end_takes_no_argument_and_round_trips():
     with pytest.raises(RuleSyntaxError):
         Rule.parse("year_end:2024")
     assert Rule.parse("year_end").label("zh") == "年底前"
+
+
+# --- N days before the meeting that hears the report ----------------------------------------------------------------
+
+
+def test_before_meeting_counts_back_from_the_chosen_meeting():
+    # 监督法: a special work report reaches the committee twenty days before the session that hears it.
+    due = compute_due("before_meeting:20", date(2024, 5, 6), calendar=china_calendar(),
+                      hearing_meeting=date(2024, 8, 26))
+    assert due.due == date(2024, 8, 6)
+    assert due.explain("zh") == "听取报告的会议前二十日 → 常委会会议 2024-08-26 → 2024-08-06"
+    assert DueDate.from_dict(due.to_dict()) == due
+
+
+def test_before_meeting_on_a_rest_day_moves_back():
+    due = compute_due("before_meeting:20", date(2024, 5, 6), calendar=china_calendar(),
+                      hearing_meeting=date(2024, 8, 24))
+    assert due.due == date(2024, 8, 2)  # 08-04 is a Sunday: Friday before
+
+
+def test_before_meeting_needs_a_chosen_meeting_after_the_anchor():
+    with pytest.raises(NoNextSessionError, match="尚未选择听取报告的会议"):
+        compute_due("before_meeting:20", date(2024, 5, 6), calendar=china_calendar())
+    with pytest.raises(DeadlineError, match="请选择更晚的会议"):
+        compute_due("before_meeting:20", date(2024, 8, 10), calendar=china_calendar(),
+                    hearing_meeting=date(2024, 8, 26))
+    assert str(Rule.parse("before_meeting:20")) == "before_meeting:20"
