@@ -33,6 +33,9 @@ ERROR_CODES = {
     "items_open": "The case cannot close while items are neither verified nor carried over.",
     "consultation_required": "The rule set requires the draft report to be commented on (征求意见) before the "
                              "written report.",
+    "invalid_votes": "The vote counts do not add up (more votes than entitled to vote, none at all…).",
+    "no_quorum": "Not more than half of all members were present at the meeting: it cannot vote.",
+    "attendance_missing": "The vote needs the meeting's members or members present, which are not recorded.",
     "unknown_action": "No such workflow step.",
     "refused": "A business rule refused the request (see `detail`).",
     "no_pending_report": "There is no report awaiting review.",

@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewOutcome": "opinions.choices.ReviewOutcome",
         "ExtensionDecision": "opinions.choices.ExtensionDecision",
         "EvaluationResult": "opinions.choices.EvaluationResult",
+        "VoteBase": "opinions.choices.VoteBase",
         "AnchorEvent": "opinions.choices.AnchorEvent",
         "ExtensionApprover": "opinions.choices.ExtensionApproverChoice",
         "FurtherSupervision": "opinions.choices.FurtherSupervision",

@@ -28,6 +28,12 @@ class ActionSpec:
     done: Promise
     style: str = ""
     shown_if: Callable[[Case], bool] = lambda case: True
+    # Said above the form, about this case (what the action will do); and the confirmation from what run returned.
+    intro: Callable[[Case], str] | None = None
+    done_with: Callable[[object], str] | None = None
+
+    def done_message(self, result) -> str:
+        return self.done_with(result) if self.done_with is not None else self.done
 
 
 def _has_pending_extension(case) -> bool:
@@ -64,7 +70,8 @@ CASE_ACTIONS = [
     ActionSpec("evaluate", _("Record the satisfaction evaluation (满意度测评)"), f.EvaluationForm,
                lambda case, actor, data: services.evaluation_record(case=case, actor=actor, **data),
                frozenset({Action.EVALUATE_SATISFIED, Action.EVALUATE_BASICALLY_SATISFIED,
-                          Action.EVALUATE_DISSATISFIED}), _("Evaluation recorded."), "primary"),
+                          Action.EVALUATE_DISSATISFIED}), _("Evaluation recorded."), "primary",
+               intro=services.evaluation_outlook, done_with=services.evaluation_outcome),
     ActionSpec("close", _("Close the case (办结)"), f.OptionalCommentForm,
                lambda case, actor, data: services.case_close(case=case, actor=actor, reason=data["comment"]),
                frozenset({Action.CLOSE}), _("Case closed.")),
@@ -110,7 +117,7 @@ ITEM_ACTIONS = [
     ActionSpec("send-back", _("Send back"), f.ItemReasonForm,
                lambda item, actor, data: services.item_send_back(item=item, actor=actor, **data),
                frozenset({ItemAction.SEND_BACK}), _("Item sent back to the body.")),
-    ActionSpec("carry-over", _("Carry over (持续整改)"), f.ItemReasonForm,
+    ActionSpec("carry-over", _("Carry over (持续整改)"), f.CarryOverForm,
                lambda item, actor, data: services.item_carry_over(item=item, actor=actor, **data),
                frozenset({ItemAction.CARRY_OVER}), _("Item carried over.")),
 ]

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .voting import VoteBase as PureVoteBase
 from .workflow import Action, CaseStatus, ExtensionApprover, ItemAction, ItemStatus
 
 CASE_STATUS_LABELS = {
@@ -72,6 +73,8 @@ class ItemKind(models.TextChoices):
     RECOMMENDATION = "recommendation", _("Recommendation")
     AUDIT_PROBLEM = "audit_problem", _("Audit problem")
     REQUIREMENT = "requirement", _("Meeting requirement")
+    # What a 基本满意 (or 满意) vote still asks of the body: carried over (持续整改) with a next report date.
+    FOLLOW_UP = "follow_up", _("Follow-up after the evaluation")
 
 
 class ExtensionDecision(models.TextChoices):
@@ -84,6 +87,14 @@ class EvaluationResult(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class VoteBase(models.TextChoices):
+    """What a satisfaction vote's "more than half" is counted against (opinions.voting)."""
+
+    VOTES_CAST = PureVoteBase.VOTES_CAST.value, _("Votes cast")
+    MEMBERS_PRESENT = PureVoteBase.MEMBERS_PRESENT.value, _("Members present at the meeting")
+    ALL_MEMBERS = PureVoteBase.ALL_MEMBERS.value, _("All members (全体组成人员)")
 
 
 class AnchorEvent(models.TextChoices):
@@ -188,6 +199,12 @@ REFUSAL_ITEM_STATUS = {
     ItemStatus.DONE: pgettext_lazy("an item that is …", "done"),
     ItemStatus.CLOSED: pgettext_lazy("an item that is …", "closed"),
     ItemStatus.CARRIED_OVER: pgettext_lazy("an item that is …", "carried over"),
+}
+# A vote's base inside a sentence: "more than half of …".
+VOTE_BASE_PHRASE = {
+    VoteBase.VOTES_CAST: pgettext_lazy("more than half of …", "the votes cast"),
+    VoteBase.MEMBERS_PRESENT: pgettext_lazy("more than half of …", "the members present"),
+    VoteBase.ALL_MEMBERS: pgettext_lazy("more than half of …", "all members"),
 }
 # The item actions have no label of their own above; the pages' buttons (opinions.actions) word them differently.
 REFUSAL_ITEM_ACTION = {

@@ -180,14 +180,24 @@ class ReportForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.all(), required=False)
-    entitled_to_vote = forms.IntegerField(label=_("Members entitled to vote"), min_value=1, max_value=999)
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.all(), required=False,
+        help_text=_("The meeting must record its members and those present: a satisfaction vote needs more than half "
+                    "of all members present."))
+    entitled_to_vote = forms.IntegerField(label=_("Members entitled to vote"), min_value=1, max_value=999,
+                                          required=False,
+                                          help_text=_("Empty means the members present recorded for the meeting."))
     satisfied = forms.IntegerField(label=_("Satisfied"), min_value=0, max_value=999)
     basically_satisfied = forms.IntegerField(label=_("Basically satisfied"), min_value=0, max_value=999)
     dissatisfied = forms.IntegerField(label=_("Dissatisfied"), min_value=0, max_value=999)
-    follow_up = forms.CharField(label=_("Follow-up required"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}),
-                                help_text=_("For 基本满意: what the body must still do."))
+    follow_up = forms.CharField(
+        label=_("Follow-up items, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the body must still do (e.g. for 基本满意). Each line becomes an item of the case: carried "
+                    "over (持续整改) until the next report date when the vote closes the case, handled in the new "
+                    "report when it is dissatisfied."))
+    next_report_date = forms.DateField(
+        label=_("Next report on the follow-up items"), required=False, widget=DateInput,
+        help_text=_("Required with follow-up items when the vote closes the case."))
     redo_due_date = forms.DateField(label=_("New due date if dissatisfied"), required=False, widget=DateInput,
                                     help_text=_("Empty means the next Standing Committee session."))
 
@@ -237,3 +247,8 @@ class ItemNoteForm(forms.Form):
 
 class ItemReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CarryOverForm(ItemReasonForm):
+    next_report_date = forms.DateField(label=_("Next report due"), widget=DateInput,
+                                       help_text=_("When the body next reports on this item."))

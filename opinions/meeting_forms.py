@@ -26,6 +26,10 @@ class MeetingForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput,
                                help_text=_("Leave empty for a one-day meeting."))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    members = forms.IntegerField(label=_("Members (组成人员)"), required=False, max_value=SMALL_INTEGER_MAX,
+                                 help_text=_("All members of the Standing Committee at the time of the meeting."))
+    present = forms.IntegerField(label=_("Members present"), required=False, max_value=SMALL_INTEGER_MAX,
+                                 help_text=_("A satisfaction vote needs more than half of all members present."))
 
     @classmethod
     def initial_from(cls, meeting: Meeting) -> dict:

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Body, Committee
 
-from . import choices
+from . import choices, voting
 from .deadlines import DueDate, days_left, zh_number
 from .rule_checks import validate_reminder_policy, validate_rule_text
 from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
@@ -32,6 +32,12 @@ class Meeting(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # A satisfaction vote needs a quorum (more than half of all members present), and a rule set may count the
+    # result against either number (opinions.voting).
+    members = models.PositiveSmallIntegerField(
+        _("members (组成人员)"), null=True, blank=True,
+        help_text=_("All members of the Standing Committee at the time of the meeting."))
+    present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -42,6 +48,9 @@ class Meeting(models.Model):
             models.UniqueConstraint(fields=["kind", "term", "session"], name="unique_meeting_number"),
             models.CheckConstraint(name="meeting_ends_after_start",
                                    condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))),
+            models.CheckConstraint(name="meeting_present_within_members",
+                                   condition=Q(members__isnull=True) | Q(present__isnull=True)
+                                   | Q(present__lte=models.F("members"))),
         ]
 
     def __str__(self):
@@ -58,6 +67,13 @@ class Meeting(models.Model):
     @property
     def last_date(self):
         return self.end_date or self.start_date
+
+    @property
+    def has_quorum(self) -> bool | None:
+        """More than half of all members present; None while either number is not recorded."""
+        if self.members is None or self.present is None:
+            return None
+        return voting.has_quorum(members=self.members, present=self.present)
 
 
 def default_reminder_days():
@@ -100,6 +116,8 @@ class RuleSet(models.Model):
         validators=[MaxValueValidator(366)])
     send_window_start = models.TimeField(_("send reminders from"), default=time(8, 30))
     send_window_end = models.TimeField(_("send reminders until"), default=time(18, 0))
+    vote_base = models.CharField(_("satisfaction vote: more than half of"), max_length=20,
+                                 choices=choices.VoteBase.choices, default=choices.VoteBase.VOTES_CAST)
     history = HistoricalRecords()
 
     class Meta:
@@ -268,6 +286,11 @@ class CaseItem(models.Model):
     measures = models.TextField(_("measures taken"), blank=True)
     progress_note = models.TextField(_("latest progress"), blank=True)
     committee_note = models.TextField(_("committee's remark"), blank=True)
+    # 持续整改: when the body next reports on an item carried over; its reminder counts to this date.
+    next_report_date = models.DateField(_("next report due"), null=True, blank=True, editable=False)
+    # A follow-up item a 基本满意 evaluation asked for, or None for the opinion's own items.
+    evaluation = models.ForeignKey("Evaluation", verbose_name=_("required by the evaluation"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="follow_up_items", editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -408,6 +431,11 @@ class Evaluation(models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="evaluations")
     entitled_to_vote = models.PositiveSmallIntegerField(_("members entitled to vote"))
+    # How the result was counted, as it stood when the vote was recorded (the rule set and the meeting may change).
+    vote_base = models.CharField(_("more than half of"), max_length=20, choices=choices.VoteBase.choices,
+                                 default=choices.VoteBase.VOTES_CAST, editable=False)
+    members = models.PositiveSmallIntegerField(_("members (组成人员)"), null=True, blank=True, editable=False)
+    present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True, editable=False)
     satisfied = models.PositiveSmallIntegerField(_("satisfied"))
     basically_satisfied = models.PositiveSmallIntegerField(_("basically satisfied"))
     dissatisfied = models.PositiveSmallIntegerField(_("dissatisfied"))
@@ -436,6 +464,15 @@ class Evaluation(models.Model):
     @property
     def votes_cast(self):
         return self.satisfied + self.basically_satisfied + self.dissatisfied
+
+    @property
+    def base_count(self) -> int | None:
+        """The number "more than half" was counted against; None if this record lacks it."""
+        try:
+            return voting.vote_base_count(self.vote_base, cast=self.votes_cast, present=self.present,
+                                          members=self.members)
+        except voting.InvalidVotes:
+            return None
 
 
 class HeardReport(models.Model):

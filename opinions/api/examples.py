@@ -11,7 +11,8 @@ CASE_EXAMPLES = {
     "submit-interim-report": {"title": "阶段性整改情况报告", "text": "一、……"},
     "accept-report": {"comment": "报告符合要求。"},
     "return-report": {"reason": "报告未逐条回应审议意见，请补充整改成效。"},
-    "evaluate": {"entitled_to_vote": 30, "satisfied": 20, "basically_satisfied": 5, "dissatisfied": 1},
+    "evaluate": {"entitled_to_vote": 30, "satisfied": 20, "basically_satisfied": 5, "dissatisfied": 1,
+                 "follow_up": "建立农村人居环境长效管护机制", "next_report_date": "2099-06-30"},
     "close": {"comment": "经主任会议同意办结"},
     "request-extension": {"requested_date": "2099-12-31", "reason": "涉及多个部门协调，需延长办理时间。"},
     "decide-extension": {"approve": "yes", "comment": "同意延期。"},
@@ -24,5 +25,5 @@ ITEM_EXAMPLES = {
     "mark-done": {"measures": "已按审议意见落实整改措施，形成制度性成果。"},
     "verify": {"note": "经核实，同意销号。"},
     "send-back": {"reason": "佐证材料不足"},
-    "carry-over": {"reason": "长期工作，转持续整改"},
+    "carry-over": {"reason": "长期工作，转持续整改", "next_report_date": "2099-06-30"},
 }

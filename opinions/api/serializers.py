@@ -45,11 +45,15 @@ class HeardReportSerializer(serializers.ModelSerializer):
 
 class MeetingSerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField()
+    has_quorum = serializers.BooleanField(
+        read_only=True, allow_null=True,
+        help_text="More than half of all members present, as a satisfaction vote needs; null while not recorded.")
     heard_reports = HeardReportSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
-        fields = ["id", "kind", "term", "session", "title", "start_date", "end_date", "note", "heard_reports"]
+        fields = ["id", "kind", "term", "session", "title", "start_date", "end_date", "note", "members", "present",
+                  "has_quorum", "heard_reports"]
 
     def get_title(self, meeting) -> str:
         return meeting.title()
@@ -87,7 +91,9 @@ class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseItem
         fields = ["id", "number", "kind", "heading", "text", "responsible_body", "amount", "rectified_amount",
-                  "status", "measures", "progress_note", "committee_note"]
+                  "status", "measures", "progress_note", "committee_note", "next_report_date", "evaluation"]
+        extra_kwargs = {"next_report_date": {"help_text": "持续整改: when the body next reports on the item."},
+                        "evaluation": {"help_text": "The evaluation that required this follow-up item, if any."}}
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -108,7 +114,11 @@ class EvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evaluation
         fields = ["id", "meeting", "entitled_to_vote", "satisfied", "basically_satisfied", "dissatisfied", "result",
-                  "follow_up", "recorded_by", "recorded_at"]
+                  "vote_base", "members", "present", "follow_up", "recorded_by", "recorded_at"]
+        extra_kwargs = {"vote_base": {"help_text": "What “more than half” was counted against, as the rule set said "
+                                                   "when the vote was recorded."},
+                        "members": {"help_text": "The meeting's members (组成人员) when the vote was recorded."},
+                        "present": {"help_text": "The meeting's members present when the vote was recorded."}}
 
 
 @extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "08:30"})
@@ -268,7 +278,7 @@ class RuleSetSerializer(RejectUnknownFields, serializers.ModelSerializer):
                   "extension_approver", "consultation_required", "handover_days", "handover_reminder_days",
                   "acknowledge_within_workdays", "legal_basis", "reminder_days",
                   "overdue_notice_after_days", "escalate_after_workdays", "send_window_start", "send_window_end",
-                  "due_soon_days"]
+                  "due_soon_days", "vote_base"]
         read_only_fields = ["jurisdiction", "case_kind"]
 
 

@@ -123,9 +123,12 @@ class DemoLoader:
             note = ""
             if row["start_date"].startswith(str(SHIFTED_YEAR)) and self.offset:
                 note = f"{DEMO_MARK}原会议日期 {row['start_date']}，为演示平移 {self.offset.days // 7} 周"
+            if row.get("members"):
+                note = "；".join(filter(None, [note, f"{DEMO_MARK}组成人员数为估计值，出席人数见公报"]))
             meeting, _ = Meeting.objects.get_or_create(
                 kind=row["kind"], term=row["term"], session=row["session"],
-                defaults={"start_date": start, "end_date": self.shifted(row.get("end_date")), "note": note})
+                defaults={"start_date": start, "end_date": self.shifted(row.get("end_date")), "note": note,
+                          "members": row.get("members"), "present": row.get("present")})
             self.meetings[row["key"]] = meeting
 
     def load_users(self):
@@ -292,9 +295,10 @@ class FollowUp:
         for item in self.items(count, status="done"):
             services.item_verify(item=item, actor=self.staff, note=f"{DEMO_MARK}经核实，同意销号。", at=at)
 
-    def step_carry_over(self, day, at):
+    def step_carry_over(self, day, at, next_report):
         for item in self.items().exclude(status__in=["closed", "carried_over"]):
             services.item_carry_over(item=item, actor=self.staff, at=at,
+                                     next_report_date=self.loader.shifted(next_report),
                                      reason="结案后继续做好“下半篇文章”，建立落实长效机制（持续整改）")
 
     def step_consult(self, day, at):
@@ -323,10 +327,12 @@ class FollowUp:
     def step_accept(self, day, at):
         services.report_accept(case=self.case, actor=self.staff, comment=f"{DEMO_MARK}报告符合要求。", at=at)
 
-    def step_evaluate(self, day, at, satisfied, basic, dissatisfied):
+    def step_evaluate(self, day, at, satisfied, basic, dissatisfied, follow_up=(), next_report=None):
+        # The sessions that voted are not in the bulletins, so no meeting is named: the rule set counts votes cast.
         services.evaluation_record(case=self.case, actor=self.staff, at=at, meeting=None,
                                    entitled_to_vote=satisfied + basic + dissatisfied + 3, satisfied=satisfied,
-                                   basically_satisfied=basic, dissatisfied=dissatisfied)
+                                   basically_satisfied=basic, dissatisfied=dissatisfied, follow_up="\n".join(follow_up),
+                                   next_report_date=self.loader.shifted(next_report))
 
     def step_close(self, day, at):
         services.case_close(case=self.case, actor=self.staff, at=at, reason=f"{DEMO_MARK}经主任会议同意办结")

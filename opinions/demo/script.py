@@ -1,8 +1,10 @@
 """The demo follow-up: what happened after the bulletins is not in them, so every step here is demo data.
 
 A step is (action, when, *args). `when` is an ISO date (a real-looking date; 2024 dates are shifted with the
-meetings) or a number of days after the case's meeting ended. Cases whose bulletin gives an issue date are
-issued on that date before the steps run. Everything the loader writes from here carries the 【演示】 mark.
+meetings) or a number of days after the case's meeting ended. An evaluation's args are (satisfied, basically
+satisfied, dissatisfied[, follow-up items, their next report date]); carry_over's the next report date. Cases whose
+bulletin gives an issue date are issued on that date before the steps run. Everything the loader writes from here
+carries the 【演示】 mark.
 """
 
 DEMO_RULE_REASON = "【演示】公报未载明期限，按评议/询问工作方案设定为三个月"
@@ -18,12 +20,15 @@ FOLLOW_UP = {
                               ("evaluate", "2020-11-10", 30, 6, 2)]},
     "2020-S15-03": {"steps": [("ack", "2020-09-16"), ("progress", "2020-10-01"), ("done", "2020-12-01"),
                               ("verify", "2020-12-08"), ("report", "2020-12-11"), ("accept", "2020-12-15"),
-                              ("evaluate", "2020-12-15", 18, 17, 3)]},
+                              ("evaluate", "2020-12-15", 18, 17, 3,
+                               ["【演示】建立农村人居环境长效管护机制，明确管护主体和经费保障。",
+                                "【演示】加快补齐农村生活污水治理短板，制定分年度治理计划。"], "2021-06-30")]},
     # The motion was closed by the SC on 2020-08-31 (real); its follow-up suggestions are long-term work.
     # Not linked to the 2020 meeting that closed it: it was handed over in 2017, long before that meeting.
     "2020-S15-06": {"no_meeting": True,
                     "steps": [("issue", "2017-06-01"), ("ack", "2017-06-05"), ("report", "2020-08-28"),
-                              ("accept", "2020-08-31"), ("carry_over", "2020-08-31"), ("close", "2020-08-31")]},
+                              ("accept", "2020-08-31"), ("carry_over", "2020-08-31", "2021-08-31"),
+                              ("close", "2020-08-31")]},
     # The government's response (real, 2020-08-28) awaits the committee's review.
     "2020-S15-07": {"steps": [("issue", "2020-05-29"), ("ack", "2020-06-01"), ("report", "2020-08-28")]},
     # 2024, 11th session: two overdue (leadership decided a 跟踪检查 on one), one extended, two decisions without

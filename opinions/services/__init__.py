@@ -15,7 +15,7 @@ from .drafts import (
     item_add,
     item_update_draft,
 )
-from .evaluations import evaluation_record
+from .evaluations import evaluation_outcome, evaluation_outlook, evaluation_record
 from .extensions import extension_decide, extension_decide_pending, extension_request
 from .items import item_carry_over, item_mark_done, item_report_progress, item_send_back, item_verify
 from .lifecycle import (
@@ -51,6 +51,8 @@ __all__ = [
     "consultation_comment",
     "draft_items_set",
     "draft_save",
+    "evaluation_outcome",
+    "evaluation_outlook",
     "evaluation_record",
     "extension_decide",
     "extension_decide_pending",

@@ -1,6 +1,8 @@
 """The numbered items of an issued case, each worked on by the body and verified (销号) by the committee."""
 
 
+from datetime import date
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,7 +15,7 @@ from ..permissions import item_roles
 from ..tracking import locked_case, save_tracked
 from ..workflow import ItemAction
 from .attachments import attach_files
-from .common import required_text
+from .common import local_date, required_text
 
 
 def _rectified(item: CaseItem, amount) -> dict:
@@ -77,6 +79,13 @@ def item_send_back(*, item: CaseItem, actor, reason: str, at=None) -> CaseItem:
 
 
 @transaction.atomic
-def item_carry_over(*, item: CaseItem, actor, reason: str, at=None) -> CaseItem:
+def item_carry_over(*, item: CaseItem, actor, reason: str, next_report_date: date | None, at=None) -> CaseItem:
+    """持续整改: the item stops blocking the case's closing, and the body reports on it again by `next_report_date`
+    (after today)."""
     reason = required_text(reason, "reason", _("Say why the item is carried over (e.g. long-term rectification)."))
-    return _item_transition(item, ItemAction.CARRY_OVER, actor=actor, reason=reason, at=at, committee_note=reason)
+    if next_report_date is None:
+        raise InvalidInput(_("Give the date by which the body next reports on this item."), field="next_report_date")
+    if next_report_date <= local_date(at):
+        raise InvalidInput(_("The next report date must be after today."), field="next_report_date")
+    return _item_transition(item, ItemAction.CARRY_OVER, actor=actor, reason=reason, at=at, committee_note=reason,
+                            next_report_date=next_report_date)

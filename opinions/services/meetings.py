@@ -13,7 +13,7 @@ from ..permissions import can_create_cases
 from ..tracking import save_tracked
 from .common import reject_unknown, required_text
 
-MEETING_FIELDS = {"kind", "term", "session", "start_date", "end_date", "note"}
+MEETING_FIELDS = {"kind", "term", "session", "start_date", "end_date", "note", "members", "present"}
 HEARD_REPORT_FIELDS = {"order", "title", "reporter_name", "reporter_position", "body", "committee"}
 # Meeting.title() writes 届 and 次 in Chinese numerals, which it spells up to 999.
 LARGEST_NUMBER = 999
@@ -44,6 +44,14 @@ def _validate_meeting(meeting: Meeting) -> None:
         raise InvalidInput(_("A meeting needs a start date."), field="start_date")
     if meeting.end_date is not None and meeting.end_date < meeting.start_date:
         raise InvalidInput(_("A meeting cannot end before it starts."), field="end_date")
+    # Attendance may be entered later; a meeting without a quorum is recorded as it was (its vote is refused).
+    if meeting.members is not None and not 1 <= meeting.members <= LARGEST_NUMBER:
+        raise InvalidInput(_("The number of members (组成人员) must be from 1 to 999."), field="members")
+    if meeting.present is not None and not 0 <= meeting.present <= LARGEST_NUMBER:
+        raise InvalidInput(_("The number of members present must be from 0 to 999."), field="present")
+    if meeting.members is not None and meeting.present is not None and meeting.present > meeting.members:
+        raise InvalidInput(_("More members present (%(present)d) than members (%(members)d).")
+                           % {"present": meeting.present, "members": meeting.members}, field="present")
 
 
 def _save_meeting(meeting: Meeting, *, actor, reason: str) -> Meeting:

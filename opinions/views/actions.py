@@ -26,14 +26,14 @@ from .offered import OfferedAction, item_form
 
 
 def _perform(request, case, spec, target, form):
-    offered = OfferedAction(spec, form, request.path, open=True)
+    offered = OfferedAction(spec, form, request.path, open=True, intro=spec.intro(case) if spec.intro else "")
     if form.is_valid():
         try:
-            spec.run(target, request.user, form.cleaned_data)
+            result = spec.run(target, request.user, form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             return render_case(request, case, bound=offered, status=409 if exc.field is None else 400)
-        messages.success(request, spec.done)
+        messages.success(request, spec.done_message(result))
         return redirect(case_url(case, target))
     return render_case(request, case, bound=offered, status=400)
 

@@ -16,6 +16,7 @@ class OfferedAction:
     form: forms.Form
     url: str
     open: bool = False
+    intro: str = ""  # what the action will do on this case, said above its form
 
 
 def case_actions_for(user, case, *, bound: OfferedAction | None = None) -> list[OfferedAction]:
@@ -23,7 +24,8 @@ def case_actions_for(user, case, *, bound: OfferedAction | None = None) -> list[
     for spec in case_action_specs_for(user, case):
         url = reverse("opinions:case_action", args=[case.pk, spec.slug])
         offered.append(bound if bound is not None and bound.url == url
-                       else OfferedAction(spec, spec.form(prefix=spec.slug), url))
+                       else OfferedAction(spec, spec.form(prefix=spec.slug), url,
+                                          intro=spec.intro(case) if spec.intro else ""))
     return offered
 
 

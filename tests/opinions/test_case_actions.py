@@ -49,7 +49,8 @@ def accepted(case, w):
 
 def settled(case, w):
     for item in accepted(case, w).items.all():
-        services.item_carry_over(item=item, actor=w.staff, reason="长期工作")
+        services.item_carry_over(item=item, actor=w.staff, reason="长期工作",
+                                 next_report_date=today() + timedelta(days=90))
     return case
 
 
@@ -267,7 +268,8 @@ ITEM_SCENARIOS = {
                   "done"),
     "verify": (lambda c, w: done(received(c, w), w), "staff", "liaison", {"note": ""}, "closed"),
     "send-back": (lambda c, w: done(received(c, w), w), "staff", "liaison", {"reason": "证据不足"}, "in_progress"),
-    "carry-over": (received, "staff", "liaison", {"reason": "长期工作"}, "carried_over"),
+    "carry-over": (received, "staff", "liaison", {"reason": "长期工作", "next_report_date": "2026-12-31"},
+                   "carried_over"),
 }
 
 

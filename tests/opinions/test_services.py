@@ -276,7 +276,7 @@ def test_close_requires_settled_items_and_reopen_requires_a_reason(issued_case, 
     with pytest.raises(DomainError) as exc:
         services.case_close(case=case, actor=world.staff)
     assert exc.value.code == "items_open"
-    services.item_carry_over(item=first, actor=world.staff, reason="持续整改")
+    services.item_carry_over(item=first, actor=world.staff, reason="持续整改", next_report_date=date(2026, 12, 31))
     services.item_verify(item=second, actor=world.staff)
     closed = services.case_close(case=case, actor=world.staff)
     assert closed.status == CaseStatus.CLOSED
