@@ -38,6 +38,7 @@ ANCHOR_LABELS = {
     "issue": ("交办日", "issue date"),
     "receipt": ("签收日", "receipt date"),
     "meeting": ("闭会日", "end of meeting"),
+    "return": ("退回日", "date returned"),
 }
 
 MAX_N = 999

@@ -103,6 +103,10 @@ class RuleSet(models.Model):
     handover_days = models.PositiveSmallIntegerField(_("handover within days after the meeting"), default=10)
     handover_reminder_days = models.PositiveSmallIntegerField(
         _("remind staff of the handover, days before it is due"), default=3, validators=[MaxValueValidator(60)])
+    resubmit_within_days = models.PositiveSmallIntegerField(
+        _("resubmit a returned report within days"), default=15, validators=[MaxValueValidator(366)],
+        help_text=_("A returned report (退回) is due again this many days after the return, never before the case's "
+                    "own due date; its reminders follow that date. 0: the case's due date stands."))
     acknowledge_within_workdays = models.PositiveSmallIntegerField(
         _("acknowledge within working days"), default=5, validators=[MaxValueValidator(60)],
         help_text=_("Not acknowledged after this many working days: the liaisons are reminded; as many again: the "
@@ -194,6 +198,9 @@ class Case(models.Model):
     deadline_quote = models.TextField(_("deadline as written in the opinion"), blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
     original_due_date = models.DateField(_("original due date"), null=True, blank=True)
+    # After a return (退回): when the revised report is due. The due date stays the legal one (overdue, statistics);
+    # the reminders follow this date until the report is in again.
+    resubmit_due = models.DateField(_("revised report due"), null=True, blank=True)
     due_basis = models.JSONField(_("how the due date was computed"), null=True, blank=True, editable=False)
     report_type = models.CharField(_("report required"), max_length=30, choices=choices.ReportType.choices,
                                    blank=True)
@@ -244,6 +251,12 @@ class Case(models.Model):
     def days_to_due(self, today: date) -> int | None:
         """Days from `today` to the due date: negative when overdue, None without a due date."""
         return days_left(self.due_date, today) if self.due_date else None
+
+    @property
+    def report_due(self) -> date | None:
+        """When the body's next report is due: the revised report's date after a return, else the due date. What
+        the reminders follow."""
+        return self.resubmit_due or self.due_date
 
     @property
     def due_provisional(self) -> bool:

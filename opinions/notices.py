@@ -101,7 +101,8 @@ def event_message(event: Event, case, detail: str = "") -> tuple[str, str]:
 def reminder_message(step: str, case, for_date=None) -> tuple[str, str]:
     """A rung's subject and text; `for_date` is the date the rung belongs to (the hand-over deadline)."""
     kind, _sep, days = step.partition(":")
-    due = _("%(date)s (provisional)") % {"date": case.due_date} if case.due_provisional else case.due_date
+    due = for_date or case.due_date
+    due = _("%(date)s (provisional)") % {"date": due} if case.due_provisional and due == case.due_date else due
     values = {"title": case.title, "due": due, "body": case.lead_body.name, "issued": case.issued_date,
               "deadline": for_date}
     if kind == "ack":

@@ -361,10 +361,12 @@ def today() -> date:
 
 
 def reports_with_changes(case: Case) -> list[Report]:
-    """The case's reports in order, each with what changed since the one before it (a returned report's
-    revision, or the final report against the consultation draft) as stored when it was submitted: `diff`."""
+    """The case's reports in order, each with its `version` (第 N 稿, counted over all of them: the consultation
+    draft, the returned reports and their revisions are one line of versions) and what changed since the one
+    before it, as stored when it was submitted: `diff`."""
     reports = list(case.reports.select_related("submitted_by", "reviewed_by").in_order())
-    for previous, report in zip([None, *reports], reports, strict=False):
+    for version, (previous, report) in enumerate(zip([None, *reports], reports, strict=False), start=1):
+        report.version = version
         report.previous = previous
         report.diff = textdiff.Diff.from_json(report.changes) if report.changes is not None else None
     return reports

@@ -202,10 +202,9 @@ class CaseDetailSerializer(CaseListSerializer):
     class Meta(CaseListSerializer.Meta):
         fields = [*CaseListSerializer.Meta.fields, "source_report_title", "reporter_name", "reporter_position",
                   "co_bodies", "drafting_committee", "consulted_committee", "deadline_rule", "hearing_meeting",
-                  "deadline_rule_reason",
-                  "deadline_quote", "report_type", "opinion_text", "escalated_on", "further_supervision_on",
-                  "submitted_date", "external_ref", "due_explanation", "available_actions", "items", "reports",
-                  "attachments", "extensions", "evaluations", "lists"]
+                  "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "resubmit_due",
+                  "escalated_on", "further_supervision_on", "submitted_date", "external_ref", "due_explanation",
+                  "available_actions", "items", "reports", "attachments", "extensions", "evaluations", "lists"]
 
     def get_due_explanation(self, case) -> str:
         return rules.explain_due(case, self.context.get("lang", "zh"))
@@ -276,7 +275,7 @@ class RuleSetSerializer(RejectUnknownFields, serializers.ModelSerializer):
         model = RuleSet
         fields = ["id", "jurisdiction", "case_kind", "deadline_rule", "anchor_event", "roll_forward",
                   "extension_approver", "consultation_required", "handover_days", "handover_reminder_days",
-                  "acknowledge_within_workdays", "legal_basis", "reminder_days",
+                  "acknowledge_within_workdays", "resubmit_within_days", "legal_basis", "reminder_days",
                   "overdue_notice_after_days", "escalate_after_workdays", "send_window_start", "send_window_end",
                   "due_soon_days", "vote_base"]
         read_only_fields = ["jurisdiction", "case_kind"]

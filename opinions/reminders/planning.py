@@ -96,8 +96,8 @@ def _ladders(case, rule_set) -> list[tuple]:
     while the body owes it; acknowledgement while it is issued and not received; hand-over while a meeting's
     opinion is still a draft."""
     found = []
-    if case.status in OWED_STATUSES and case.due_date is not None:
-        found.append((_report_ladder, case.due_date))
+    if case.status in OWED_STATUSES and case.report_due is not None:
+        found.append((_report_ladder, case.report_due))
     if case.status == CaseStatus.ISSUED and case.issued_date is not None:
         found.append((_acknowledgement_ladder, case.issued_date))
     if case.status == CaseStatus.DRAFT:

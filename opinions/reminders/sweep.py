@@ -150,7 +150,7 @@ def still_needed(reminder, case: Case) -> bool:
     if kind == schedule.HANDOVER:
         return (case.status == CaseStatus.DRAFT
                 and rules.handover_deadline(case, rules.rule_set_for(case.kind)) == reminder.due_date)
-    return case.status in OWED_STATUSES and case.due_date == reminder.due_date
+    return case.status in OWED_STATUSES and case.report_due == reminder.due_date
 
 
 def _mark_escalated(case: Case, on: date) -> Case:

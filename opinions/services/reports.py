@@ -2,20 +2,22 @@
 of them."""
 
 
+from datetime import date, timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from npc_tracker.errors import DomainError, InvalidInput
 
-from .. import textdiff
+from .. import rules, textdiff
 from ..choices import ReportKind, ReviewOutcome
 from ..models import Case, Report
 from ..selectors import consultation_outstanding
 from ..tracking import locked_case, save_tracked
 from ..workflow import Action
 from .attachments import attach_files
-from .common import moment, required_text
+from .common import local_date, moment, required_text
 from .transitions import check_action, transition
 
 REPORT_ACTIONS = {
@@ -41,7 +43,7 @@ def report_submit(*, case: Case, actor, kind: str, title: str, text: str, files=
                               code="consultation_required")
     now = moment(at)
     transition(case, REPORT_ACTIONS[kind], actor=actor, reason=_("Report submitted: %(title)s") % {"title": title},
-               at=at, **({"submitted_date": case.submitted_date or timezone.localdate(now)}
+               at=at, **({"submitted_date": case.submitted_date or timezone.localdate(now), "resubmit_due": None}
                          if kind == ReportKind.FINAL else {}))
     # A new version replaces any earlier one of the same kind still waiting for review.
     for earlier in case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING):
@@ -57,6 +59,21 @@ def report_submit(*, case: Case, actor, kind: str, title: str, text: str, files=
         Report.objects.filter(pk=after.pk).update(changes=_changes(report, after.text))
     attach_files(files, case=case, actor=actor, report=report)
     return report
+
+
+def _resubmission_due(case: Case, returned_on: date) -> date | None:
+    """The rule set's days after the return, moved off a rest day; never earlier than the case's own due date (a
+    return does not shorten the time the body has). None: the due date stands."""
+    rule_set = rules.rule_set_for(case.kind)
+    days = rule_set.resubmit_within_days if rule_set else 0
+    if not days:
+        return None
+    try:
+        due = rules.compute_due(f"days:{days}", case_kind=case.kind, anchor_event="return",
+                                anchor_date=returned_on).due
+    except DomainError:  # the calendar of the days ahead is not entered: a return must not wait for it
+        due = returned_on + timedelta(days=days)
+    return None if case.due_date is not None and due <= case.due_date else due
 
 
 def _changes(previous: Report | None, text: str) -> dict | None:
@@ -94,7 +111,10 @@ def consultation_comment(*, case: Case, actor, comment: str, at=None) -> Report:
 def report_return(*, case: Case, actor, reason: str, at=None) -> Report:
     case = locked_case(case)
     reason = required_text(reason, "reason", _("Say why the report is returned."))
-    transition(case, Action.RETURN_REPORT, actor=actor, reason=reason, at=at)
+    resubmit_due = _resubmission_due(case, local_date(at))
+    if resubmit_due is not None:
+        reason = _("%(reason)s (revised report due by %(date)s)") % {"reason": reason, "date": resubmit_due}
+    transition(case, Action.RETURN_REPORT, actor=actor, reason=reason, at=at, resubmit_due=resubmit_due)
     return _review(_pending_report(case, ReportKind.FINAL), ReviewOutcome.RETURNED, actor=actor, comment=reason,
                    at=at)
 

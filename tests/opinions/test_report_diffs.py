@@ -76,7 +76,7 @@ def test_a_resubmitted_identical_text_says_so_instead_of_an_empty_diff(client, w
     submit(received_case, world, "相同的正文。", title="第一稿")
     submit(received_case, world, "相同的正文。", title="第二稿")
     html = page(client, world.staff, reverse("opinions:case_detail", args=[received_case.pk])).content.decode()
-    assert "正文与《第一稿》相同。" in html
+    assert "第 2 稿正文与第 1 稿《第一稿》相同。" in html
 
 
 def test_a_pair_too_large_to_diff_is_capped_and_the_page_links_to_side_by_side(client, world, received_case):
@@ -133,3 +133,12 @@ def test_the_migration_stores_the_diffs_of_existing_reports(world, received_case
     assert Report.objects.get(pk=second.pk).changes == textdiff.diff("一稿", "二稿").to_json()
     assert Report.objects.get(pk=first.pk).changes is None  # nothing before it
     assert Report.objects.get(pk=first_of_other.pk).changes is None  # not a diff against the other case's report
+
+
+def test_versions_are_numbered_and_the_diff_heading_names_both(client, world, received_case):
+    submit(received_case, world, "一、总体情况。", title="初稿")
+    submit(received_case, world, "一、总体情况。\n二、补充数据。", title="修改稿")
+    html = page(client, world.staff, reverse("opinions:case_detail", args=[received_case.pk])).content.decode()
+    assert html.count('data-testid="report-version"') == 2
+    assert "第 1 稿" in html
+    assert "第 2 稿与第 1 稿《初稿》相比的修改" in html
