@@ -30,6 +30,7 @@ __all__ = [
     "days_left",
     "extend",
     "next_workday_on_or_after",
+    "period_dates",
     "previous_workday_before",
     "zh_number",
 ]
@@ -48,11 +49,13 @@ _FIXED_KINDS = ("next_session", "year_end")
 # "N days before the December session" / "before the meeting that hears the report" (监督法: the report reaches the
 # committee 20 days before it): fixed points taken from the meetings register.
 _SESSION_KINDS = ("december_session", "before_meeting")
-RULE_KINDS = (*_COUNTED_KINDS, "date", *_FIXED_KINDS, *_SESSION_KINDS)
+# 定期报告: every N months until a date, each period's report due in turn (domain.md §6).
+RULE_KINDS = (*_COUNTED_KINDS, "date", *_FIXED_KINDS, *_SESSION_KINDS, "periodic")
+MAX_PERIODS = 120
 # A period's last day on a rest day rolls forward (art. 203); a fixed point ("年底前", "不晚于…") rolls back.
 _FIXED_POINT_KINDS = ("date", "year_end", *_SESSION_KINDS)
 STEP_KINDS = ("computed", "rest_day", "rolled_forward", "rolled_back", "extended", "next_session", "session",
-              "no_session")
+              "no_session", "period")
 
 _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -214,12 +217,13 @@ def days_left(due: date, today: date) -> int:
 _ACCEPTED_FORMS_ZH = (
     "可接受的写法：months:N（N 个月）、days:N（N 日）、workdays:N（N 个工作日）、"
     "date:YYYY-MM-DD（指定日期前）、year_end（年底前）、next_session（下一次常委会会议）、"
-    "december_session:N（十二月常委会会议前 N 日）、before_meeting:N（听取报告的会议前 N 日），N 为 1–999 的正整数。"
+    "december_session:N（十二月常委会会议前 N 日）、before_meeting:N（听取报告的会议前 N 日）、"
+    "periodic:N:YYYY-MM-DD（每 N 个月定期报告至该日），N 为 1–999 的正整数。"
 )
 _ACCEPTED_FORMS_EN = (
     "Accepted forms: months:N, days:N, workdays:N, date:YYYY-MM-DD, year_end, next_session, december_session:N "
     "(N days before the December session), before_meeting:N (N days before the meeting that hears the report), "
-    "where N is a whole number from 1 to 999."
+    "periodic:N:YYYY-MM-DD (every N months until that date), where N is a whole number from 1 to 999."
 )
 
 
@@ -272,6 +276,9 @@ class Rule:
             ) and self.fixed is None
         elif self.kind == "date":
             valid = self.n is None and isinstance(self.fixed, date) and not isinstance(self.fixed, datetime)
+        elif self.kind == "periodic":
+            valid = (isinstance(self.n, int) and not isinstance(self.n, bool) and 1 <= self.n <= 120
+                     and isinstance(self.fixed, date) and not isinstance(self.fixed, datetime))
         elif self.kind in _FIXED_KINDS:
             valid = self.n is None and self.fixed is None
         else:
@@ -295,6 +302,15 @@ class Rule:
             return cls(kind, n=_parse_count(text, arg))
         if kind == "date":
             return cls("date", fixed=_parse_fixed_date(text, arg))
+        if kind == "periodic":
+            months, _sep, until = arg.partition(":")
+            if not until:
+                raise _syntax_error(text, "应写作 periodic:月数:截止日期，如 periodic:6:2027-12-31",
+                                    "write periodic:MONTHS:YYYY-MM-DD, e.g. periodic:6:2027-12-31")
+            n = _parse_count(text, months.strip())
+            if n > 120:
+                raise _syntax_error(text, "间隔月数须在 1 到 120 之间", "the interval must be 1 to 120 months")
+            return cls("periodic", n=n, fixed=_parse_fixed_date(text, until.strip()))
         raise _syntax_error(text, f"未知的种类“{kind}”", f"unknown kind {kind!r}")
 
     def __str__(self) -> str:
@@ -302,6 +318,8 @@ class Rule:
             return f"{self.kind}:{self.n}"
         if self.kind == "date":
             return f"date:{self.fixed.isoformat()}"
+        if self.kind == "periodic":
+            return f"periodic:{self.n}:{self.fixed.isoformat()}"
         return self.kind
 
     def label(self, lang: str = "zh") -> str:
@@ -324,6 +342,8 @@ class Rule:
             return f"十二月常委会会议前{_zh_count(self.n, False)}日"
         if self.kind == "before_meeting":
             return f"听取报告的会议前{_zh_count(self.n, False)}日"
+        if self.kind == "periodic":
+            return f"每{_zh_count(self.n, True)}个月定期报告（至 {self.fixed.isoformat()}）"
         return "下一次常委会会议"
 
     def _label_en(self) -> str:
@@ -341,6 +361,8 @@ class Rule:
             return f"{_plural_en(self.n, 'day')} before the December Standing Committee session"
         if self.kind == "before_meeting":
             return f"{_plural_en(self.n, 'day')} before the meeting that hears the report"
+        if self.kind == "periodic":
+            return f"every {_plural_en(self.n, 'month')} until {self.fixed.isoformat()}"
         return "next Standing Committee session"
 
 
@@ -404,6 +426,15 @@ class DueDate:
     @property
     def provisional(self) -> bool:
         return bool(self.provisional_years) or self.awaiting_session
+
+    @property
+    def period(self) -> tuple[int, int] | None:
+        """(k, of n) for a periodic rule's date: which report of the series it is."""
+        step = next((step for step in self.steps if step.kind == "period"), None)
+        if step is None:
+            return None
+        k, _sep, total = step.note.partition("/")
+        return int(k), int(total)
 
     @staticmethod
     def stored_is_provisional(data: dict | None) -> bool:
@@ -493,6 +524,9 @@ def _render_step(step: Step, rest: Step | None, lang: str) -> str:
         return f"提前至 {shown}" if lang == "zh" else f"moved back to {shown}"
     if step.kind == "session":
         return f"常委会会议 {shown}" if lang == "zh" else f"Standing Committee session {shown}"
+    if step.kind == "period":
+        k, _sep, total = step.note.partition("/")
+        return f"第 {k} 期（共 {total} 期）{shown}" if lang == "zh" else f"report {k} of {total}: {shown}"
     if step.kind == "no_session":
         return (f"尚未登记十二月常委会会议，暂以年底 {shown} 计" if lang == "zh"
                 else f"no December session registered yet: the year's end {shown} for now")
@@ -530,8 +564,13 @@ def _roll_back_steps(d: date, calendar: WorkCalendar) -> list[Step]:
     ]
 
 
-def _rest_day_steps(rule: Rule, d: date, calendar: WorkCalendar) -> list[Step]:
-    return (_roll_back_steps if rule.kind in _FIXED_POINT_KINDS else _roll_forward_steps)(d, calendar)
+def _is_fixed_point(rule: Rule, steps: list[Step]) -> bool:
+    """A date that is a point rather than the end of a period: a periodic series' last report, due on its end
+    date, is one; the reports before it end periods."""
+    if rule.kind == "periodic":
+        k, _sep, total = steps[0].note.partition("/")
+        return k == total
+    return rule.kind in _FIXED_POINT_KINDS
 
 
 def _final_date(steps: list[Step]) -> date:
@@ -549,12 +588,14 @@ def compute_due(
     next_session: date | None = None,
     december_session: date | None = None,
     hearing_meeting: date | None = None,
+    period: int = 1,
 ) -> DueDate:
     """`roll_forward`: a period whose last day is a rest day rolls forward (art. 203; a rule-set option, on by
     default). A fixed point on a rest day always moves back: "年底前" never means January.
     `december_session`: the date of the December session in the register (december_session rules); without one
     the year's end stands in, and the date says so (awaiting_session). `hearing_meeting`: the date of the meeting
-    chosen to hear the report (before_meeting rules), required."""
+    chosen to hear the report (before_meeting rules), required. `period`: which report of a periodic series (from
+    1)."""
     if isinstance(rule, str):
         rule = Rule.parse(rule)
     if anchor_event not in ANCHOR_LABELS:
@@ -569,10 +610,13 @@ def compute_due(
             steps = _december_session_steps(rule, anchor_date, december_session)
         elif rule.kind == "before_meeting":
             steps = _before_meeting_steps(rule, anchor_date, hearing_meeting)
+        elif rule.kind == "periodic":
+            steps = _periodic_steps(rule, anchor_date, period)
         else:
             steps = [Step("computed", _raw_due(rule, anchor_date, calendar))]
-        if roll_forward or rule.kind in _FIXED_POINT_KINDS:
-            steps += _rest_day_steps(rule, steps[-1].date, calendar)
+        fixed_point = _is_fixed_point(rule, steps)
+        if roll_forward or fixed_point:
+            steps += (_roll_back_steps if fixed_point else _roll_forward_steps)(steps[-1].date, calendar)
 
     due = _final_date(steps)
     return DueDate(
@@ -583,6 +627,30 @@ def compute_due(
         steps=tuple(steps),
         provisional_years=_provisional_years(rule, anchor_date, steps, calendar, roll_forward),
     )
+
+
+def period_dates(rule: Rule, anchor_date: date) -> list[date]:
+    """A periodic series' due dates before any rest-day adjustment: every N months from the anchor, the last on the
+    end date. Refused when it has no period, or more than MAX_PERIODS."""
+    if rule.fixed <= anchor_date:
+        raise DeadlineError(
+            f"定期报告的截止日期 {rule.fixed.isoformat()} 须晚于起算日 {anchor_date.isoformat()}。",
+            f"The end date {rule.fixed.isoformat()} of the periodic reports must be after the anchor date "
+            f"{anchor_date.isoformat()}.")
+    dates = []
+    while (due := add_months(anchor_date, (len(dates) + 1) * rule.n)) < rule.fixed:
+        dates.append(due)
+        if len(dates) >= MAX_PERIODS:
+            raise DeadlineError(f"定期报告超过 {MAX_PERIODS} 期：请加大间隔或提前截止日期。",
+                                f"More than {MAX_PERIODS} periodic reports: lengthen the interval or end sooner.")
+    return [*dates, rule.fixed]
+
+
+def _periodic_steps(rule: Rule, anchor_date: date, period: int) -> list[Step]:
+    dates = period_dates(rule, anchor_date)
+    if not 1 <= period <= len(dates):
+        raise ValueError(f"period {period} is outside 1..{len(dates)}")
+    return [Step("period", dates[period - 1], f"{period}/{len(dates)}")]
 
 
 def _counted_back_from(rule: Rule, anchor_date: date, meeting: date, name_zh: str, name_en: str) -> list[Step]:
@@ -618,8 +686,8 @@ def _provisional_years(rule: Rule, anchor_date: date, steps: list[Step], calenda
     the days inspected when the date was moved off a rest day."""
     if rule.kind == "workdays":
         return calendar.provisional_between(anchor_date, steps[-1].date)
-    if (roll_forward or rule.kind in _FIXED_POINT_KINDS) and rule.kind != "next_session":
-        first = next(step.date for step in steps if step.kind in ("computed", "no_session"))
+    if (roll_forward or _is_fixed_point(rule, steps)) and rule.kind != "next_session":
+        first = next(step.date for step in steps if step.kind in ("computed", "no_session", "period"))
         return calendar.provisional_between(first, steps[-1].date)
     return ()
 

@@ -77,7 +77,7 @@ def december_session_of(day: date) -> date | None:
 
 
 def compute_due(rule_text: str, *, case_kind: str, anchor_event: str, anchor_date: date,
-                hearing_meeting: date | None = None) -> deadlines.DueDate:
+                hearing_meeting: date | None = None, period: int = 1) -> deadlines.DueDate:
     """Compute a due date the way the case kind's rule set says (roll-forward), or raise a DomainError.
     `hearing_meeting`: the start of the meeting chosen to hear the report (before_meeting rules)."""
     rule_set = rule_set_for(case_kind)
@@ -90,7 +90,7 @@ def compute_due(rule_text: str, *, case_kind: str, anchor_event: str, anchor_dat
             rule, anchor_date, calendar=calendar, anchor_event=anchor_event, roll_forward=roll_forward,
             next_session=next_session_after(anchor_date) if rule.kind == "next_session" else None,
             december_session=december_session_of(anchor_date) if rule.kind == "december_session" else None,
-            hearing_meeting=hearing_meeting,
+            hearing_meeting=hearing_meeting, period=period,
         )
     except deadlines.DeadlineError as exc:
         raise from_deadline_error(exc) from exc

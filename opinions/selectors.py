@@ -14,6 +14,7 @@ from agencies.selectors import user_scope
 
 from . import rules, textdiff
 from .choices import ReminderState, ReportKind, ReviewOutcome
+from .deadlines import DueDate, period_dates
 from .models import Attachment, Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
 from .reminders.log import case_reminder_log
 from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
@@ -358,6 +359,29 @@ def case_timeline(case: Case, reminders: list | None = None) -> list[TimelineEnt
 
 def today() -> date:
     return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Period:
+    number: int
+    due: date  # as the series sets it; the current one, moved off a rest day, is the case's due date
+    report: Report | None  # the interim report that answered it, in order
+    current: bool
+
+
+def periodic_schedule(case: Case) -> list[Period]:
+    """A periodic rule's series (定期报告), each period with the report that answered it: the case page's table."""
+    if not case.due_basis:
+        return []
+    basis = DueDate.from_dict(case.due_basis)
+    if basis.period is None:
+        return []
+    reports = list(case.reports.filter(kind=ReportKind.INTERIM).in_order())
+    current = basis.period[0]
+    return [Period(number, case.due_date if number == current else due,
+                   reports[number - 1] if number < current and number - 1 < len(reports) else None,
+                   number == current)
+            for number, due in enumerate(period_dates(basis.rule, basis.anchor_date), start=1)]
 
 
 def reports_with_changes(case: Case) -> list[Report]:

@@ -10,15 +10,16 @@ from django.utils.translation import gettext as _
 
 from npc_tracker.errors import DomainError, InvalidInput
 
-from .. import rules, textdiff
+from .. import deadlines, rules, textdiff
 from ..choices import ReportKind, ReviewOutcome
 from ..models import Case, Report
+from ..reminders.planning import replan_reminders
 from ..selectors import consultation_outstanding
 from ..tracking import locked_case, save_tracked
 from ..workflow import Action
 from .attachments import attach_files
 from .common import local_date, moment, required_text
-from .transitions import check_action, transition
+from .transitions import apply_due, check_action, transition
 
 REPORT_ACTIONS = {
     ReportKind.CONSULTATION_DRAFT: Action.SUBMIT_CONSULTATION_DRAFT,
@@ -49,6 +50,8 @@ def report_submit(*, case: Case, actor, kind: str, title: str, text: str, files=
     for earlier in case.reports.filter(kind=kind, review_outcome=ReviewOutcome.PENDING):
         earlier.review_outcome = ReviewOutcome.SUPERSEDED
         save_tracked(earlier, actor=actor, reason=_("Superseded by a new version"), at=at)
+    if kind == ReportKind.INTERIM:
+        _next_period(case, actor=actor, at=at)
     report = Report(case=case, kind=kind, title=title, text=text, submitted_by=actor, submitted_at=now)
     before, after = case.reports.before(report), case.reports.after(report)
     report.changes = _changes(before, text)
@@ -59,6 +62,24 @@ def report_submit(*, case: Case, actor, kind: str, title: str, text: str, files=
         Report.objects.filter(pk=after.pk).update(changes=_changes(report, after.text))
     attach_files(files, case=case, actor=actor, report=report)
     return report
+
+
+def _next_period(case: Case, *, actor, at=None) -> None:
+    """定期报告: a report of the series moves the due date on to the next one (each in the case's history); the last
+    one is the written report."""
+    if not case.due_basis:
+        return
+    basis = deadlines.DueDate.from_dict(case.due_basis)
+    if basis.period is None or basis.period[0] >= basis.period[1]:
+        return
+    following = basis.period[0] + 1
+    due = rules.compute_due(str(basis.rule), case_kind=case.kind, anchor_event=basis.anchor_event,
+                            anchor_date=basis.anchor_date, period=following)
+    apply_due(case, due)
+    save_tracked(case, actor=actor, at=at, reason=_("Periodic report %(k)d of %(n)d received: report %(next)d is due "
+                                                    "by %(date)s") % {"k": following - 1, "n": basis.period[1],
+                                                                      "next": following, "date": due.due})
+    replan_reminders(case)
 
 
 def _resubmission_due(case: Case, returned_on: date) -> date | None:

@@ -222,6 +222,7 @@ def render_case(request, case, *, bound=None, status=200):
         "timeline": selectors.case_timeline(case, reminders),
         "reminders": reminders,
         "due_explanation": rules.explain_due(case, "en" if request.LANGUAGE_CODE == "en" else "zh"),
+        "periods": selectors.periodic_schedule(case),
         "rag": selectors.rag(case, today, selectors.due_soon()),
         "days_left": case.days_to_due(today),
         "days_overdue": case.days_past_due(today),

@@ -28,6 +28,7 @@ from opinions.deadlines import (
     days_left,
     extend,
     next_workday_on_or_after,
+    period_dates,
 )
 
 FIRST_YEAR, LAST_YEAR = 2004, 2026  # the years chinese_calendar knows; 2027 is deliberately missing
@@ -801,3 +802,49 @@ def test_before_meeting_needs_a_chosen_meeting_after_the_anchor():
         compute_due("before_meeting:20", date(2024, 8, 10), calendar=china_calendar(),
                     hearing_meeting=date(2024, 8, 26))
     assert str(Rule.parse("before_meeting:20")) == "before_meeting:20"
+
+
+# --- periodic reports (定期报告) -----------------------------------------------------------------------------------
+
+
+def test_periodic_reports_fall_every_n_months_and_the_last_on_the_end_date():
+    rule = Rule.parse("periodic:6:2026-06-30")
+    assert str(rule) == "periodic:6:2026-06-30"
+    assert rule.label("zh") == "每六个月定期报告（至 2026-06-30）"
+    assert period_dates(rule, date(2024, 9, 10)) == [date(2025, 3, 10), date(2025, 9, 10), date(2026, 3, 10),
+                                                     date(2026, 6, 30)]
+
+
+def test_each_period_is_its_own_due_date_and_says_which_it_is():
+    cal = china_calendar()
+    first = compute_due("periodic:6:2026-06-30", date(2024, 9, 10), calendar=cal)
+    assert (first.due, first.period) == (date(2025, 3, 10), (1, 4))
+    assert first.explain("zh") == ("每六个月定期报告（至 2026-06-30），自签收日 2024-09-10 起 → "
+                                   "第 1 期（共 4 期）2025-03-10")
+    last = compute_due("periodic:6:2026-06-30", date(2024, 9, 10), calendar=cal, period=4)
+    assert (last.due, last.period) == (date(2026, 6, 30), (4, 4))
+    assert DueDate.from_dict(last.to_dict()) == last
+
+
+def test_a_period_ending_on_a_rest_day_rolls_forward_and_the_last_report_moves_back():
+    cal = china_calendar()
+    # 2025-03-09 is a Sunday: the first period ends Monday 03-10. The end date 2026-02-15 is in the Spring Festival
+    # holiday: it moves back to Saturday 02-14, a 调休 working day.
+    first = compute_due("periodic:6:2026-02-15", date(2024, 9, 9), calendar=cal)
+    assert first.due == date(2025, 3, 10)
+    last = compute_due("periodic:6:2026-02-15", date(2024, 9, 9), calendar=cal, period=3)
+    assert last.due == date(2026, 2, 14)
+
+
+@pytest.mark.parametrize("text", ["periodic:6", "periodic:0:2026-01-01", "periodic:121:2030-01-01",
+                                  "periodic:x:2026-01-01", "periodic:6:2026-13-01"])
+def test_a_periodic_rule_needs_an_interval_and_an_end_date(text):
+    with pytest.raises(RuleSyntaxError):
+        Rule.parse(text)
+
+
+def test_a_series_ending_before_it_starts_or_too_long_is_refused():
+    with pytest.raises(DeadlineError, match="须晚于起算日"):
+        period_dates(Rule.parse("periodic:6:2024-01-01"), date(2024, 9, 10))
+    with pytest.raises(DeadlineError, match="超过 120 期"):
+        period_dates(Rule.parse("periodic:1:2040-01-01"), date(2024, 1, 10))
