@@ -30,7 +30,7 @@ ERROR_CODES = {
     "precondition_failed": "The object changed since you read it (`If-Match` names an older ETag): read it again.",
     "unsupported_media_type": "The body's media type is not one this operation reads (JSON; multipart for files).",
     "wrong_status": "The step is not possible in the case's (or item's, or report's) current status.",
-    "items_open": "The case cannot close while items are neither verified nor carried over.",
+    "items_open": "Items are neither verified nor carried over: the report cannot be accepted, nor the case closed.",
     "unknown_action": "No such workflow step.",
     "refused": "A business rule refused the request (see `detail`).",
     "no_pending_report": "There is no report awaiting review.",
