@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import forms as f
-from . import services
+from . import selectors, services
 from .choices import ExtensionDecision, ReportKind
 from .models import Case
 from .permissions import available_actions, item_roles
@@ -27,10 +27,12 @@ class ActionSpec:
     allowed_by: frozenset  # workflow actions, any of which makes this one available
     done: Promise
     style: str = ""
+    # Besides the workflow: what else the case must be for the step to succeed now (nothing offered is refused).
     shown_if: Callable[[Case], bool] = lambda case: True
     # Said above the form, about this case (what the action will do); and the confirmation from what run returned.
     intro: Callable[[Case], str] | None = None
     done_with: Callable[[object], str] | None = None
+    description: str = ""  # what the step does, for the API's documentation of its endpoint (English, as the schema)
 
     def done_message(self, result) -> str:
         return self.done_with(result) if self.done_with is not None else self.done
@@ -38,6 +40,12 @@ class ActionSpec:
 
 def _has_pending_extension(case) -> bool:
     return case.extensions.filter(decision=ExtensionDecision.PENDING).exists()
+
+
+def _may_request_extension(case) -> bool:
+    """An extension is asked for before the due date, and one at a time (services.extension_request)."""
+    return (case.due_date is not None and selectors.today() <= case.due_date
+            and not _has_pending_extension(case))
 
 
 def _report(kind):
@@ -61,9 +69,15 @@ CASE_ACTIONS = [
                frozenset({Action.SUBMIT_REPORT}), _("Report submitted to the committee."), "primary"),
     ActionSpec("submit-interim-report", _("Submit an interim report"), f.ReportForm, _report(ReportKind.INTERIM),
                frozenset({Action.SUBMIT_INTERIM_REPORT}), _("Interim report submitted.")),
-    ActionSpec("accept-report", _("Accept the report"), f.OptionalCommentForm,
+    ActionSpec("accept-report", _("Accept the report"), f.AcceptReportForm,
                lambda case, actor, data: services.report_accept(case=case, actor=actor, **data),
-               frozenset({Action.ACCEPT_REPORT}), _("Report accepted."), "primary"),
+               frozenset({Action.ACCEPT_REPORT}), _("Report accepted."), "primary",
+               description=("Accepts the body's final report (审核通过). From then on every item is settled: "
+                             "verified (销号) or carried over (持续整改). Items still open can be settled in this "
+                             "step: `verify_done` = `yes` verifies the items the body marked done, and a "
+                             "`carry_over_reason` carries over every other open item; an item left open refuses the "
+                             "acceptance with 409 `items_open` and changes nothing (verify or carry over items one "
+                             "by one first, or return the report).")),
     ActionSpec("return-report", _("Return the report for revision"), f.ReasonForm,
                lambda case, actor, data: services.report_return(case=case, actor=actor, **data),
                frozenset({Action.RETURN_REPORT}), _("Report returned to the body.")),
@@ -71,13 +85,23 @@ CASE_ACTIONS = [
                lambda case, actor, data: services.evaluation_record(case=case, actor=actor, **data),
                frozenset({Action.EVALUATE_SATISFIED, Action.EVALUATE_BASICALLY_SATISFIED,
                           Action.EVALUATE_DISSATISFIED}), _("Evaluation recorded."), "primary",
-               intro=services.evaluation_outlook, done_with=services.evaluation_outcome),
+               intro=services.evaluation_outlook, done_with=services.evaluation_outcome,
+               description=("Records the Standing Committee's satisfaction vote (满意度测评) on the accepted report; "
+                            "the result follows from the counts, on the rule set's base (votes cast, members "
+                            "present or all members) at a meeting with a quorum. 满意 (satisfied) or 基本满意 "
+                            "(basically satisfied) closes the case (办结): its status becomes `closed`, and no "
+                            "separate `close` step follows. 不满意 (dissatisfied) sends it back to the body "
+                            "(重新办理), status `in_progress`, due at the next Standing Committee session or on "
+                            "`redo_due_date`.")),
     ActionSpec("close", _("Close the case (办结)"), f.OptionalCommentForm,
                lambda case, actor, data: services.case_close(case=case, actor=actor, reason=data["comment"]),
-               frozenset({Action.CLOSE}), _("Case closed.")),
+               frozenset({Action.CLOSE}), _("Case closed."),
+               description=("Closes an accepted case without a satisfaction vote (e.g. when the rule set does not "
+                             "call for one). A 满意 or 基本满意 evaluation closes the case by itself.")),
     ActionSpec("request-extension", _("Request an extension"), f.ExtensionRequestForm,
                lambda case, actor, data: services.extension_request(case=case, actor=actor, **data),
-               frozenset({Action.REQUEST_EXTENSION}), _("Extension requested.")),
+               frozenset({Action.REQUEST_EXTENSION}), _("Extension requested."),
+               shown_if=_may_request_extension),
     ActionSpec("decide-extension", _("Decide the extension request"), f.ExtensionDecisionForm,
                lambda case, actor, data: services.extension_decide_pending(case=case, actor=actor, **data),
                frozenset({Action.DECIDE_EXTENSION}), _("Extension decided."), "primary",

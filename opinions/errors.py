@@ -32,6 +32,13 @@ def refusal_message(exc) -> str:
     if exc.case_status is not None:
         return _item_refusal_message(exc)
     words = {"action": REFUSAL_ACTION[Action(exc.action)], "status": REFUSAL_CASE_STATUS[CaseStatus(exc.status)]}
+    if exc.code == "items_open" and exc.action == Action.ACCEPT_REPORT:
+        return ngettext("Cannot accept the report: %(count)d item is neither verified nor carried over. Verify what "
+                        "the body marked done and carry over (持续整改) the rest, on accepting or item by item, or "
+                        "return the report.",
+                        "Cannot accept the report: %(count)d items are neither verified nor carried over. Verify "
+                        "what the body marked done and carry over (持续整改) the rest, on accepting or item by item, "
+                        "or return the report.", exc.open_count) % {"count": exc.open_count}
     if exc.code == "items_open":
         return ngettext("Cannot %(action)s the case: %(count)d item is neither closed nor carried over.",
                         "Cannot %(action)s the case: %(count)d items are neither closed nor carried over.",

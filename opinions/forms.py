@@ -154,6 +154,24 @@ class OptionalCommentForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AcceptReportForm(OptionalCommentForm):
+    """Accepting the report settles the items still open (opinions.workflow.SETTLING_ACTIONS), here or beforehand
+    item by item; the case page leaves out what its items do not need."""
+
+    verify_done = forms.TypedChoiceField(
+        label=_("Items the body marked done"), required=False, coerce=lambda value: value == "yes", empty_value=False,
+        choices=[("yes", _("Verify them (销号) with the acceptance")), ("no", _("Do not verify them now"))],
+        widget=forms.RadioSelect)
+    carry_over_reason = forms.CharField(
+        label=_("Carry over the other open items (持续整改) because"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Every item still open is carried over for this reason. The report cannot be accepted while an "
+                    "item is neither verified nor carried over."))
+    next_report_date = forms.DateField(
+        label=_("Next report on the carried-over items"), required=False, widget=DateInput,
+        help_text=_("Required with a reason for carrying over: when the body next reports on them."))
+
+
 class ConfirmForm(forms.Form):
     """Actions without input (publish): the button is the confirmation."""
 

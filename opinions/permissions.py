@@ -49,8 +49,19 @@ def co_body_ids(case) -> set[int]:
 
 
 def available_actions(user, case) -> list:
+    """What the user may do on the case now, the items guard included (nothing offered is refused for open items)."""
     return workflow.available_actions(case.status, case_roles(user, case),
-                                      extension_approver=extension_approver_for(case))
+                                      extension_approver=extension_approver_for(case),
+                                      item_statuses=item_statuses(case))
+
+
+def item_statuses(case) -> list[str]:
+    """The statuses of the case's items, read once per loaded case (a page asks for every button); a service works
+    on a fresh, locked instance, so nothing stale is asked again."""
+    cached = getattr(case, "_item_statuses", None)
+    if cached is None:
+        cached = case._item_statuses = list(case.items.values_list("status", flat=True))
+    return cached
 
 
 def can_create_cases(user) -> bool:

@@ -22,10 +22,13 @@ __all__ = [
     "BODY_ITEM_CASE_STATUSES",
     "CLOSING_ACTIONS",
     "EXTENSION_REQUEST_STATUSES",
+    "ITEMS_GUARDED_ACTIONS",
     "ITEM_TRANSITIONS",
     "OPEN_STATUSES",
     "OWED_STATUSES",
+    "SEND_BACK_CASE_STATUSES",
     "SETTLED_ITEM_STATUSES",
+    "SETTLING_ACTIONS",
     "TRANSITIONS",
     "Action",
     "CaseStatus",
@@ -44,6 +47,7 @@ __all__ = [
     "is_allowed",
     "item_action_ever_allowed",
     "items_settled",
+    "settling_action",
 ]
 
 
@@ -131,13 +135,17 @@ OWED_STATUSES: frozenset[CaseStatus] = frozenset(
 EXTENSION_REQUEST_STATUSES: frozenset[CaseStatus] = OWED_STATUSES
 
 # Items are worked on once the body has acknowledged the case and until the case is closed. The committee keeps
-# verifying / sending back / carrying over items while it reviews the report (submitted, accepted) ...
+# verifying / carrying over items while it reviews the report (submitted, accepted) ...
 ACTIVE_FOR_ITEMS: frozenset[CaseStatus] = frozenset(
     {CaseStatus.IN_PROGRESS, CaseStatus.IN_CONSULTATION, CaseStatus.SUBMITTED, CaseStatus.ACCEPTED}
 )
 # ... but the body may only change items while the case is with it; once the report is submitted the report must
 # describe a stable state of the items.
 BODY_ITEM_CASE_STATUSES: frozenset[CaseStatus] = frozenset({CaseStatus.IN_PROGRESS, CaseStatus.IN_CONSULTATION})
+# An item goes back to the body only until the report is accepted: after that nobody could work on it (the body's
+# hands are off an accepted case), so it could only be carried over. After acceptance the case itself goes back,
+# with a 不满意 vote or by reopening it.
+SEND_BACK_CASE_STATUSES: frozenset[CaseStatus] = ACTIVE_FOR_ITEMS - {CaseStatus.ACCEPTED}
 
 # A case can be closed only when every item is verified (销号) or explicitly carried over (持续整改); satisfied and
 # basically-satisfied evaluations close the case, so the same guard applies to them. "Dissatisfied" does not close.
@@ -145,6 +153,15 @@ CLOSING_ACTIONS: frozenset[Action] = frozenset(
     {Action.CLOSE, Action.EVALUATE_SATISFIED, Action.EVALUATE_BASICALLY_SATISFIED}
 )
 SETTLED_ITEM_STATUSES: frozenset[ItemStatus] = frozenset({ItemStatus.CLOSED, ItemStatus.CARRIED_OVER})
+# The items are settled when the report is accepted, not only when the case closes (issue 14 §5). Accepting while an
+# item was still open left a dead end: the body may not touch items once its report is submitted, so the open item
+# could only be carried over, and the vote the Standing Committee then takes on the accepted report could not be
+# recorded. So accepting is where the committee settles each item — it verifies (销号) what the body marked done and
+# carries over (持续整改) what is not — or returns the report; the acceptance step may do both itself
+# (:func:`settling_action`), which is why it is offered whatever state the items are in. From acceptance on, every
+# item is settled, and an evaluation or closing is never refused for open items.
+SETTLING_ACTIONS: frozenset[Action] = frozenset({Action.ACCEPT_REPORT})
+ITEMS_GUARDED_ACTIONS: frozenset[Action] = CLOSING_ACTIONS | SETTLING_ACTIONS
 
 
 # --- the case transition table -------------------------------------------------------------------------------------
@@ -190,6 +207,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(_A.SUBMIT_REPORT, _S.IN_PROGRESS, _S.SUBMITTED, _LIAISON),
     # 退回修改: returned with reasons, the body keeps working on it.
     Transition(_A.RETURN_REPORT, _S.SUBMITTED, _S.IN_PROGRESS, _STAFF),
+    # Accepting settles every item (verified or carried over, see SETTLING_ACTIONS), so what follows never waits for
+    # an item.
     Transition(_A.ACCEPT_REPORT, _S.SUBMITTED, _S.ACCEPTED, _STAFF),
     # Evaluation (满意度测评) of an accepted report. 满意 and 基本满意 close the case (items guard, see CLOSING_ACTIONS;
     # 基本满意 may require follow-up items, recorded by the Django side). 不满意 means 重新办理: back to the body with a
@@ -258,7 +277,7 @@ ITEM_TRANSITIONS: tuple[ItemTransition, ...] = (
     ItemTransition(_IA.MARK_DONE, _I.IN_PROGRESS, _I.DONE, _BODY, BODY_ITEM_CASE_STATUSES),
     # 销号 is the committee's verification of what the body reported as done.
     ItemTransition(_IA.VERIFY, _I.DONE, _I.CLOSED, _STAFF, ACTIVE_FOR_ITEMS),
-    ItemTransition(_IA.SEND_BACK, _I.DONE, _I.IN_PROGRESS, _STAFF, ACTIVE_FOR_ITEMS),
+    ItemTransition(_IA.SEND_BACK, _I.DONE, _I.IN_PROGRESS, _STAFF, SEND_BACK_CASE_STATUSES),
     # 持续整改: long-term items are carried over so that they do not block closing the case.
     ItemTransition(_IA.CARRY_OVER, _I.NOT_STARTED, _I.CARRIED_OVER, _STAFF, ACTIVE_FOR_ITEMS),
     ItemTransition(_IA.CARRY_OVER, _I.IN_PROGRESS, _I.CARRIED_OVER, _STAFF, ACTIVE_FOR_ITEMS),
@@ -368,8 +387,9 @@ def check(
 ) -> CaseStatus:
     """Return the status the case moves to, or raise :class:`TransitionRefused`.
 
-    Order of the checks: status ("wrong_status"), then role ("wrong_role"), then, for :data:`CLOSING_ACTIONS`, the
-    items ("items_open"). ``roles`` are the roles the actor holds for this case; holding any allowed role suffices.
+    Order of the checks: status ("wrong_status"), then role ("wrong_role"), then, for :data:`ITEMS_GUARDED_ACTIONS`
+    (accepting the report and closing the case), the items ("items_open"). ``roles`` are the roles the actor holds
+    for this case; holding any allowed role suffices.
     """
     status = CaseStatus(status)
     held = _roles(roles)
@@ -387,7 +407,7 @@ def check(
         # The decider of an extension varies with the rule set, so the refusal says who it is.
         raise TransitionRefused("wrong_role", action.value, status.value,
                                 approver=approver.value if action is Action.DECIDE_EXTENSION else None)
-    if action in CLOSING_ACTIONS:
+    if action in ITEMS_GUARDED_ACTIONS:
         open_count = sum(1 for s in items if s not in SETTLED_ITEM_STATUSES)
         if open_count:
             raise TransitionRefused("items_open", action.value, status.value, open_count=open_count)
@@ -408,16 +428,45 @@ def available_actions(
     roles: Iterable[Role | str],
     *,
     extension_approver: ExtensionApprover | str = ExtensionApprover.LEADER,
+    item_statuses: Iterable[ItemStatus | str] | None = None,
 ) -> list[Action]:
-    """The actions this actor may attempt now, in table order.
+    """The actions this actor may take now, in table order: nothing offered is refused by the table.
 
-    The items guard is ignored on purpose: the UI shows "close" and, when the staff press it, explains via the
-    refusal how many items are still open.
+    Given the case's ``item_statuses``, the items guard applies as well: a closing action is left out while an item
+    is open, and accepting the report is offered only when this actor can settle every open item now (the
+    acceptance step settles them, :func:`settling_action`). Without them (None) the guard is not looked at: the
+    actions that status and roles allow.
     """
     status = CaseStatus(status)
     held = _roles(roles)
     approver = ExtensionApprover(extension_approver)
-    return [row.action for row in TRANSITIONS if row.source is status and _deciders(row, approver) & held]
+    offered = [row.action for row in TRANSITIONS if row.source is status and _deciders(row, approver) & held]
+    if item_statuses is None:
+        return offered
+    open_items = [s for s in _item_statuses(item_statuses) if s not in SETTLED_ITEM_STATUSES]
+    if not open_items:
+        return offered
+    settleable = all(_can_settle(item, status, held) for item in open_items)
+    return [action for action in offered
+            if action not in ITEMS_GUARDED_ACTIONS or (action in SETTLING_ACTIONS and settleable)]
+
+
+def _can_settle(item_status: ItemStatus, case_status: CaseStatus, held: frozenset[Role]) -> bool:
+    return any(row.source is item_status and row.target in SETTLED_ITEM_STATUSES
+               and case_status in row.case_statuses and row.roles & held for row in ITEM_TRANSITIONS)
+
+
+def settling_action(item_status: ItemStatus | str, *, verify_done: bool, carry_over: bool) -> ItemAction | None:
+    """How accepting the report settles one item, as the staff chose on accepting: an item the body marked done is
+    verified (销号) if they chose to verify what is done; any other open item is carried over (持续整改) if they gave
+    a reason for carrying over; a settled item is left as it is. None: the item stays open, and the acceptance is
+    refused ("items_open") unless something else settles it."""
+    item_status = ItemStatus(item_status)
+    if item_status in SETTLED_ITEM_STATUSES:
+        return None
+    if item_status is ItemStatus.DONE and verify_done:
+        return ItemAction.VERIFY
+    return ItemAction.CARRY_OVER if carry_over else None
 
 
 def ever_allowed(

@@ -1,5 +1,5 @@
-"""One valid request body per action: shown in the API documentation, and sent by the permission matrix test, so
-the documented example is known to work."""
+"""One valid request body per action: shown in the API documentation, and sent by the permission matrix test and by
+the walk over every state (tests/api/test_no_dead_ends.py), so the documented example is known to work."""
 
 CASE_EXAMPLES = {
     "issue": {"issued_date": "2026-11-23"},
@@ -9,7 +9,9 @@ CASE_EXAMPLES = {
     "submit-consultation-draft": {"title": "关于审议意见研究处理情况的报告（征求意见稿）", "text": "一、……"},
     "submit-report": {"title": "关于审议意见研究处理情况的报告", "text": "一、……"},
     "submit-interim-report": {"title": "阶段性整改情况报告", "text": "一、……"},
-    "accept-report": {"comment": "报告符合要求。"},
+    # Settles whatever is still open, so it succeeds whatever state the items are in.
+    "accept-report": {"comment": "报告符合要求。", "verify_done": "yes", "carry_over_reason": "长期工作，转持续整改",
+                      "next_report_date": "2099-06-30"},
     "return-report": {"reason": "报告未逐条回应审议意见，请补充整改成效。"},
     "evaluate": {"entitled_to_vote": 30, "satisfied": 20, "basically_satisfied": 5, "dissatisfied": 1,
                  "follow_up": "建立农村人居环境长效管护机制", "next_report_date": "2099-06-30"},
@@ -19,6 +21,19 @@ CASE_EXAMPLES = {
     "publish": {},
     "reopen": {"reason": "群众反映问题反弹"},
     "further-supervision": {"measure": "interpellation", "reason": "主任会议决定"},
+}
+# What the example above shows, where its outcome depends on the input.
+CASE_EXAMPLE_SUMMARIES = {
+    "accept-report": "Accept, verifying the items marked done and carrying over the other open items",
+    "evaluate": "满意 (20 of 26 votes cast): the case is closed (办结)",
+}
+# Further documented examples of a step whose outcome depends on its input: (name, summary, body).
+CASE_MORE_EXAMPLES = {
+    "accept-report": [("accept-report-settled", "Accept a report whose items are all verified or carried over",
+                       {"comment": "报告符合要求。"})],
+    "evaluate": [("evaluate-dissatisfied", "不满意: back to the body (重新办理), due on redo_due_date",
+                  {"entitled_to_vote": 30, "satisfied": 4, "basically_satisfied": 6, "dissatisfied": 16,
+                   "redo_due_date": "2026-10-30"})],
 }
 ITEM_EXAMPLES = {
     "report-progress": {"progress_note": "已制定工作方案，明确责任单位和完成时限。"},

@@ -2,6 +2,7 @@
 is its own POST action, generated from the same registry as the case page's buttons, calling the same services."""
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -34,7 +35,7 @@ from ..responses import file_response
 from ..uploads import ACCEPTED
 from ..workflow import Action, ever_allowed, item_action_ever_allowed
 from . import serializers as s
-from .examples import CASE_EXAMPLES, ITEM_EXAMPLES
+from .examples import CASE_EXAMPLE_SUMMARIES, CASE_EXAMPLES, CASE_MORE_EXAMPLES, ITEM_EXAMPLES
 from .forms_bridge import serializer_from_form, takes_files
 from .preconditions import case_etag, if_match
 
@@ -230,6 +231,13 @@ for _name, (_model, _serializer) in s.CASE_LISTS.items():
     setattr(CaseViewSet, f"{_name}_list", _case_list(_name, _model, _serializer))
 
 
+def _english(text) -> str:
+    """The schema is English whatever the language of the request that first imports this module (the labels are
+    lazy, and these decorators run at import)."""
+    with translation.override("en"):
+        return str(text)
+
+
 def _inputs(spec):
     """JSON always; multipart as well, with the files, where the action takes files. Returns (serializer for a
     request, parsers, the request body's schema)."""
@@ -257,10 +265,15 @@ def _case_action(spec):
     run.__name__ = spec.slug.replace("-", "_")  # before @action: it names the route and the method from it
     run = action(detail=True, methods=["post"], url_path=spec.slug, parser_classes=parsers,
                  filter_backends=[])(run)
-    return extend_schema(summary=str(spec.label), request=request_schema,
+    return extend_schema(summary=_english(spec.label), description=_english(spec.description) or None,
+                         request=request_schema,
                          responses={200: s.CaseDetailSerializer, **REFUSALS}, parameters=CASE_WRITE,
                          examples=[OpenApiExample(spec.slug, value=CASE_EXAMPLES[spec.slug],
-                                                  request_only=True, media_type="application/json")])(run)
+                                                  summary=CASE_EXAMPLE_SUMMARIES.get(spec.slug),
+                                                  request_only=True, media_type="application/json"),
+                                   *(OpenApiExample(name, value=value, summary=summary, request_only=True,
+                                                    media_type="application/json")
+                                     for name, summary, value in CASE_MORE_EXAMPLES.get(spec.slug, ()))])(run)
 
 
 def _item_action(spec):
@@ -284,7 +297,8 @@ def _item_action(spec):
     run.__name__ = "item_" + spec.slug.replace("-", "_")
     run = action(detail=True, methods=["post"], url_path=rf"items/(?P<item_pk>[0-9]+)/{spec.slug}",
                  parser_classes=parsers, filter_backends=[])(run)
-    return extend_schema(summary=f"Item: {spec.label}", request=request_schema,
+    return extend_schema(summary=f"Item: {_english(spec.label)}", description=_english(spec.description) or None,
+                         request=request_schema,
                          responses={200: s.ItemSerializer, **REFUSALS},
                          parameters=[IF_MATCH, OpenApiParameter("item_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
                          examples=[OpenApiExample(spec.slug, value=ITEM_EXAMPLES[spec.slug],

@@ -27,7 +27,7 @@ FOLLOW_UP = {
     # Not linked to the 2020 meeting that closed it: it was handed over in 2017, long before that meeting.
     "2020-S15-06": {"no_meeting": True,
                     "steps": [("issue", "2017-06-01"), ("ack", "2017-06-05"), ("report", "2020-08-28"),
-                              ("accept", "2020-08-31"), ("carry_over", "2020-08-31", "2021-08-31"),
+                              ("carry_over", "2020-08-31", "2021-08-31"), ("accept", "2020-08-31"),
                               ("close", "2020-08-31")]},
     # The government's response (real, 2020-08-28) awaits the committee's review.
     "2020-S15-07": {"steps": [("issue", "2020-05-29"), ("ack", "2020-06-01"), ("report", "2020-08-28")]},

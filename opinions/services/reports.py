@@ -10,15 +10,16 @@ from django.utils.translation import gettext as _
 
 from npc_tracker.errors import DomainError, InvalidInput
 
-from .. import deadlines, rules, textdiff
+from .. import deadlines, rules, textdiff, workflow
 from ..choices import ReportKind, ReviewOutcome
 from ..models import Case, Report
 from ..reminders.planning import replan_reminders
 from ..selectors import consultation_outstanding
 from ..tracking import locked_case, save_tracked
-from ..workflow import Action
+from ..workflow import Action, ItemAction
 from .attachments import attach_files
 from .common import local_date, moment, required_text
+from .items import item_carry_over, item_verify
 from .transitions import apply_due, check_action, transition
 
 REPORT_ACTIONS = {
@@ -141,8 +142,21 @@ def report_return(*, case: Case, actor, reason: str, at=None) -> Report:
 
 
 @transaction.atomic
-def report_accept(*, case: Case, actor, comment: str = "", at=None) -> Report:
+def report_accept(*, case: Case, actor, comment: str = "", verify_done: bool = False, carry_over_reason: str = "",
+                  next_report_date: date | None = None, at=None) -> Report:
+    """审核通过. Every item is settled from here on (workflow.SETTLING_ACTIONS): what is still open may be settled in
+    this same step — with `verify_done` the items the body marked done are verified (销号), with a
+    `carry_over_reason` every other open item is carried over (持续整改) until `next_report_date` — each with its own
+    history; an item left open refuses the acceptance (`items_open`) and nothing is changed."""
     case = locked_case(case)
+    check_action(case, Action.ACCEPT_REPORT, actor, with_items=False)
+    report = _pending_report(case, ReportKind.FINAL)
+    carry_over_reason = (carry_over_reason or "").strip()
+    for item in case.items.order_by("number"):
+        step = workflow.settling_action(item.status, verify_done=bool(verify_done), carry_over=bool(carry_over_reason))
+        if step is ItemAction.VERIFY:
+            item_verify(item=item, actor=actor, note=_("Verified on accepting the report"), at=at)
+        elif step is ItemAction.CARRY_OVER:
+            item_carry_over(item=item, actor=actor, reason=carry_over_reason, next_report_date=next_report_date, at=at)
     transition(case, Action.ACCEPT_REPORT, actor=actor, reason=comment or _("Report accepted"), at=at)
-    return _review(_pending_report(case, ReportKind.FINAL), ReviewOutcome.ACCEPTED, actor=actor, comment=comment,
-                   at=at)
+    return _review(report, ReviewOutcome.ACCEPTED, actor=actor, comment=comment, at=at)

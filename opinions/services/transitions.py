@@ -13,8 +13,11 @@ from ..tracking import save_tracked
 from ..workflow import Action, CaseStatus
 
 
-def check_action(case: Case, action: Action, actor) -> CaseStatus:
-    items = case.items.values_list("status", flat=True) if action in workflow.CLOSING_ACTIONS else ()
+def check_action(case: Case, action: Action, actor, *, with_items: bool = True) -> CaseStatus:
+    """The workflow's answer for this actor on this case; `with_items=False` leaves the items guard out (a step that
+    settles the items itself asks first whether it may be taken at all)."""
+    guarded = with_items and action in workflow.ITEMS_GUARDED_ACTIONS
+    items = case.items.values_list("status", flat=True) if guarded else ()
     try:
         return workflow.check(
             action, case.status, case_roles(actor, case),

@@ -22,7 +22,7 @@ from ..models import CaseItem
 from ..permissions import available_actions, case_roles, item_roles
 from ..workflow import available_item_actions
 from .cases import render_case
-from .offered import OfferedAction, item_form
+from .offered import OfferedAction, case_form, item_form
 
 
 def _perform(request, case, spec, target, form):
@@ -53,7 +53,7 @@ def case_action(request, pk, action):
         raise Http404
     if not spec.allowed_by & set(available_actions(request.user, case)) or not spec.shown_if(case):
         raise PermissionDenied(_("You cannot do this on this case now."))
-    return _perform(request, case, spec, case, spec.form(request.POST, request.FILES, prefix=spec.slug))
+    return _perform(request, case, spec, case, case_form(spec, case, request.POST, request.FILES))
 
 
 @login_required

@@ -6,6 +6,9 @@ from django import forms
 from django.urls import reverse
 
 from ..actions import ActionSpec, case_action_specs_for, item_action_specs_for
+from ..forms import AcceptReportForm
+from ..permissions import item_statuses
+from ..workflow import SETTLED_ITEM_STATUSES, ItemStatus
 
 
 @dataclass
@@ -24,9 +27,22 @@ def case_actions_for(user, case, *, bound: OfferedAction | None = None) -> list[
     for spec in case_action_specs_for(user, case):
         url = reverse("opinions:case_action", args=[case.pk, spec.slug])
         offered.append(bound if bound is not None and bound.url == url
-                       else OfferedAction(spec, spec.form(prefix=spec.slug), url,
+                       else OfferedAction(spec, case_form(spec, case), url,
                                           intro=spec.intro(case) if spec.intro else ""))
     return offered
+
+
+def case_form(spec, case, *data) -> forms.Form:
+    form = spec.form(*data, prefix=spec.slug)
+    if isinstance(form, AcceptReportForm):
+        # Accepting settles the items still open: ask only about the ones there are.
+        open_items = [s for s in item_statuses(case) if s not in SETTLED_ITEM_STATUSES]
+        if ItemStatus.DONE not in open_items:
+            form.fields.pop("verify_done")
+        if not open_items:
+            form.fields.pop("carry_over_reason")
+            form.fields.pop("next_report_date")
+    return form
 
 
 def item_actions_for(user, item, case, *, bound: OfferedAction | None = None) -> list[OfferedAction]:

@@ -110,7 +110,8 @@ def test_a_file_the_cases_state_refuses_is_409_and_one_the_role_refuses_is_403(w
                                                   format="multipart")
     assert (response.status_code, response.json()["code"]) == (403, "not_allowed")
     services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
-    services.report_accept(case=received_case, actor=world.staff)
+    services.report_accept(case=received_case, actor=world.staff, carry_over_reason="持续整改",
+                           next_report_date=date(2099, 6, 30))
     upload.seek(0)
     response = client_for(world.liaison).post(case_url(received_case, "attachments"), {"file": upload},
                                               format="multipart")

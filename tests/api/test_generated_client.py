@@ -329,25 +329,27 @@ def test_a_client_generated_from_the_served_schema_runs_the_whole_case_loop(gene
                       f"the report's review is {returned.review_outcome!r} {returned.review_comment!r}")
             if case.status == "submitted":
                 services.report_return(case=case, actor=world.staff, reason=reason)
-    response = api.send("accept the report", "v1_cases_accept_report_create", case.pk, client=staff, expect=200,
-                        body={"comment": "报告符合要求。"})
-    api.state("accept the report", response, case, "CaseDetail", status="accepted")
+    # Accepting while items are unverified is refused; item 1 is verified on its own, item 2 on accepting; then 满意
+    # closes the case.
+    api.refusal("accept while items are unverified", "v1_cases_accept_report_create", case.pk, client=staff,
+                status=409, code="items_open", body={"comment": "报告符合要求。"})
+    step = f"verify item {first.number}"
+    response = api.send(step, "v1_cases_items_verify_create", case.pk, first.pk, client=staff, expect=200,
+                        body={"note": "经核实，同意销号。"})
+    api.state(step, response, first, "Item", status="closed", committee_note="经核实，同意销号。")
+    if first.status == "done":
+        services.item_verify(item=first, actor=world.staff, note="经核实，同意销号。")
+    response = api.send("accept the report, verifying item 2", "v1_cases_accept_report_create", case.pk,
+                        client=staff, expect=200, body={"comment": "报告符合要求。", "verify_done": "yes"})
+    api.state("accept the report, verifying item 2", response, case, "CaseDetail", status="accepted")
+    second.refresh_from_db()
+    api.check("accept the report, verifying item 2", second.status == "closed",
+              f"item 2 is {second.status!r}, not verified on accepting")
     accepted = case.reports.filter(kind="final").order_by("pk").last()
     api.check("accept the report", (accepted.review_outcome, accepted.review_comment) == ("accepted", "报告符合要求。"),
               f"the report's review is {accepted.review_outcome!r} {accepted.review_comment!r}")
     if case.status == "submitted":
-        services.report_accept(case=case, actor=world.staff, comment="报告符合要求。")
-
-    # Evaluating before the items are verified is refused; each item is verified; 满意 closes the case.
-    api.refusal("evaluate while items are open", "v1_cases_evaluate_create", case.pk, client=staff, status=409,
-                code="items_open", body=VOTES)
-    for item in (first, second):
-        step = f"verify item {item.number}"
-        response = api.send(step, "v1_cases_items_verify_create", case.pk, item.pk, client=staff, expect=200,
-                            body={"note": "经核实，同意销号。"})
-        api.state(step, response, item, "Item", status="closed", committee_note="经核实，同意销号。")
-        if item.status == "done":
-            services.item_verify(item=item, actor=world.staff, note="经核实，同意销号。")
+        services.report_accept(case=case, actor=world.staff, comment="报告符合要求。", verify_done=True)
     response = api.send("evaluate: satisfied", "v1_cases_evaluate_create", case.pk, client=staff, expect=200,
                         body=VOTES)
     api.state("evaluate: satisfied", response, case, "CaseDetail", status="closed", closed_date=TODAY)
@@ -403,8 +405,7 @@ def _accepted_with_items_verified(world) -> Case:
     services.item_report_progress(item=item, actor=world.liaison, progress_note="推进中")
     services.item_mark_done(item=CaseItem.objects.get(pk=item.pk), actor=world.liaison, measures="已落实")
     services.report_submit(case=case, actor=world.liaison, kind="final", title="报告", text="一、已完成。")
-    services.report_accept(case=case, actor=world.staff)
-    services.item_verify(item=CaseItem.objects.get(pk=item.pk), actor=world.staff)
+    services.report_accept(case=case, actor=world.staff, verify_done=True)
     return Case.objects.get(pk=case.pk)
 
 

@@ -75,9 +75,8 @@ def shared_case(make_case, world):
 @pytest.fixture
 def closed_case(received_case, world):
     services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
-    services.report_accept(case=received_case, actor=world.staff)
-    for item in received_case.items.all():
-        services.item_carry_over(item=item, actor=world.staff, reason="持续整改", next_report_date=date(2026, 12, 31))
+    services.report_accept(case=received_case, actor=world.staff, carry_over_reason="持续整改",
+                           next_report_date=date(2026, 12, 31))
     return services.case_close(case=received_case, actor=world.staff)
 
 

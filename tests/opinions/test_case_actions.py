@@ -43,19 +43,19 @@ def submitted(case, w):
 
 
 def accepted(case, w):
-    services.report_accept(case=submitted(case, w), actor=w.staff)
+    """Accepted, its items (not started) carried over on accepting: an accepted case has no open item."""
+    services.report_accept(case=submitted(case, w), actor=w.staff, carry_over_reason="长期工作",
+                           next_report_date=today() + timedelta(days=90))
     return case
 
 
 def settled(case, w):
-    for item in accepted(case, w).items.all():
-        services.item_carry_over(item=item, actor=w.staff, reason="长期工作",
-                                 next_report_date=today() + timedelta(days=90))
+    return accepted(case, w)
     return case
 
 
 def closed(case, w):
-    return services.case_close(case=settled(case, w), actor=w.staff)
+    return services.case_close(case=accepted(case, w), actor=w.staff)
 
 
 def current(case, w):
@@ -97,14 +97,15 @@ SCENARIOS = {
                       lambda c: c.status == "submitted"),
     "submit-interim-report": (received, "liaison", "staff", {"title": "阶段报告", "text": "进展"},
                               lambda c: c.reports.filter(kind="interim").count() == 1),
-    "accept-report": (lambda c, w: submitted(received(c, w), w), "staff", "liaison", {},
-                      lambda c: c.status == "accepted"),
+    "accept-report": (lambda c, w: submitted(received(c, w), w), "staff", "liaison",
+                      {"carry_over_reason": "长期工作", "next_report_date": "2099-06-30"},
+                      lambda c: c.status == "accepted" and {i.status for i in c.items.all()} == {"carried_over"}),
     "return-report": (lambda c, w: submitted(received(c, w), w), "staff", "leader", {"reason": "请逐条回应"},
                       lambda c: c.status == "in_progress"),
-    "evaluate": (lambda c, w: settled(received(c, w), w), "staff", "liaison",
+    "evaluate": (lambda c, w: accepted(received(c, w), w), "staff", "liaison",
                  {"entitled_to_vote": "30", "satisfied": "10", "basically_satisfied": "15", "dissatisfied": "2"},
                  lambda c: c.status == "closed" and c.evaluations.get().result == "basically_satisfied"),
-    "close": (lambda c, w: settled(received(c, w), w), "staff", "leader", {}, lambda c: c.status == "closed"),
+    "close": (lambda c, w: accepted(received(c, w), w), "staff", "leader", {}, lambda c: c.status == "closed"),
     "request-extension": (current, "liaison", "staff",
                           {"requested_date": (today() + timedelta(days=150)).isoformat(), "reason": "需协调"},
                           lambda c: c.extensions.filter(decision="pending").count() == 1),
@@ -178,7 +179,7 @@ def test_an_unknown_action_is_a_404_and_get_is_not_allowed(client, world, receiv
     ("submit-report", received, "liaison", {"title": "报告", "text": ""}, "text"),
     ("acknowledge", issued, "liaison", {"received_date": "2020-02-30"}, "received_date"),
     ("acknowledge", issued, "liaison", {"received_date": "2020-09-01"}, "received_date"),  # before issue
-    ("evaluate", lambda c, w: settled(received(c, w), w), "staff",
+    ("evaluate", lambda c, w: accepted(received(c, w), w), "staff",
      {"entitled_to_vote": "10", "satisfied": "9", "basically_satisfied": "5", "dissatisfied": "0"}, "satisfied"),
     ("request-extension", current, "liaison", {"requested_date": "2020-01-01", "reason": "x"}, "requested_date"),
     ("further-supervision", received, "leader", {"measure": "hearing", "reason": "x"}, "measure"),
@@ -198,13 +199,12 @@ def test_bad_input_keeps_what_was_typed_shows_why_and_saves_nothing(client, worl
 
 
 def test_a_refused_transition_is_explained_on_the_page(client, world, make_case):
-    case = received(make_case(), world)
-    accepted(case, world)  # items still open: the evaluation must be refused
-    response = post(client, world.staff, case, "evaluate",
-                    {"entitled_to_vote": "30", "satisfied": "20", "basically_satisfied": "5", "dissatisfied": "0"})
+    case = submitted(received(make_case(), world), world)  # items still open, and no choice made to settle them
+    response = post(client, world.staff, case, "accept-report", {"comment": "报告符合要求"})
     assert response.status_code == 409
-    assert "item" in response.content.decode()
-    assert Case.objects.get(pk=case.pk).status == "accepted"
+    assert "2 items are neither verified nor carried over" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "submitted"
+    assert {item.status for item in case.items.all()} == {"not_started"}
 
 
 def test_html_typed_into_a_text_field_is_shown_as_text(client, world, make_case):

@@ -221,9 +221,8 @@ def test_the_list_puts_the_most_urgent_of_what_is_owed_first(client, world, make
     closed = services.case_issue(case=make_case(title="已办结"), actor=world.staff, issued_date=date(2019, 9, 3))
     services.case_acknowledge(case=closed, actor=world.liaison, received_date=date(2019, 9, 5))
     services.report_submit(case=closed, actor=world.liaison, kind="final", title="报告", text="正文")
-    services.report_accept(case=closed, actor=world.staff)
-    for item in closed.items.all():
-        services.item_carry_over(item=item, actor=world.staff, reason="长期", next_report_date=date(2026, 12, 31))
+    services.report_accept(case=closed, actor=world.staff, carry_over_reason="长期",
+                           next_report_date=date(2026, 12, 31))
     services.case_close(case=closed, actor=world.staff)
     services.case_issue(case=make_case(title="新交办"), actor=world.staff, issued_date=today())
     services.case_issue(case=make_case(title="逾期"), actor=world.staff, issued_date=date(2020, 9, 3))

@@ -197,7 +197,8 @@ def test_return_needs_a_reason_then_resubmission_supersedes_nothing_accepted(iss
     assert returned.review_outcome == "returned"
     assert Case.objects.get(pk=case.pk).status == CaseStatus.IN_PROGRESS
     services.report_submit(case=case, actor=world.liaison, kind="final", title="整改报告（修改稿）", text="第二稿")
-    accepted = services.report_accept(case=case, actor=world.staff)
+    accepted = services.report_accept(case=case, actor=world.staff, carry_over_reason="持续整改",
+                                      next_report_date=date(2099, 6, 30))
     assert accepted.title == "整改报告（修改稿）"
     assert accepted.review_outcome == "accepted"
     assert Case.objects.get(pk=case.pk).status == CaseStatus.ACCEPTED
@@ -211,21 +212,25 @@ def test_a_liaison_cannot_accept_their_own_report(issued_case, world):
 
 
 def accepted_case(issued_case, world, *, settled=False):
+    """Accepted with its items verified one by one beforehand (`settled`), or carried over on accepting."""
     case = acknowledged(issued_case, world)
     if settled:
         settle_items(case, world)
     services.report_submit(case=case, actor=world.liaison, kind="final", title="报告", text="正文")
-    services.report_accept(case=case, actor=world.staff)
+    services.report_accept(case=case, actor=world.staff, carry_over_reason="" if settled else "长期工作",
+                           next_report_date=date(2099, 6, 30))
     return Case.objects.get(pk=case.pk)
 
 
-def test_a_satisfied_evaluation_with_open_items_is_refused_and_records_nothing(issued_case, world):
-    case = accepted_case(issued_case, world)
+def test_a_report_is_not_accepted_while_an_item_is_open_and_nothing_is_recorded(issued_case, world):
+    case = acknowledged(issued_case, world)
+    services.report_submit(case=case, actor=world.liaison, kind="final", title="报告", text="正文")
     with pytest.raises(DomainError) as exc:
-        services.evaluation_record(case=case, actor=world.staff, entitled_to_vote=40, satisfied=30,
-                                   basically_satisfied=5, dissatisfied=1)
+        services.report_accept(case=case, actor=world.staff, comment="报告符合要求")
     assert exc.value.code == "items_open"
-    assert not case.evaluations.exists()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    assert case.reports.get().review_outcome == "pending"
 
 
 def test_basically_satisfied_evaluation_closes_a_case_whose_items_are_verified(issued_case, world):
@@ -266,18 +271,18 @@ def test_impossible_vote_counts_are_refused(issued_case, world):
                                    basically_satisfied=5, dissatisfied=0)
 
 
-def test_close_requires_settled_items_and_reopen_requires_a_reason(issued_case, world):
+def test_close_follows_an_acceptance_that_settled_the_items_and_reopen_requires_a_reason(issued_case, world):
     case = acknowledged(issued_case, world)
     first, second = case.items.all()
     services.item_report_progress(item=second, actor=world.liaison, progress_note="进行中")
     services.item_mark_done(item=second, actor=world.liaison, measures="已完成")
     services.report_submit(case=case, actor=world.liaison, kind="final", title="报告", text="正文")
-    services.report_accept(case=case, actor=world.staff)
-    with pytest.raises(DomainError) as exc:
-        services.case_close(case=case, actor=world.staff)
+    with pytest.raises(DomainError) as exc:  # the done item alone would be settled: the other one is still open
+        services.report_accept(case=case, actor=world.staff, verify_done=True)
     assert exc.value.code == "items_open"
     services.item_carry_over(item=first, actor=world.staff, reason="持续整改", next_report_date=date(2026, 12, 31))
-    services.item_verify(item=second, actor=world.staff)
+    services.report_accept(case=case, actor=world.staff, verify_done=True)
+    assert dict(case.items.values_list("number", "status")) == {1: "carried_over", 2: "closed"}
     closed = services.case_close(case=case, actor=world.staff)
     assert closed.status == CaseStatus.CLOSED
     with pytest.raises(InvalidInput):

@@ -52,7 +52,8 @@ def return_report(case, world, day: date):
 
 
 def accept(case, world, day: date):
-    services.report_accept(case=case, actor=world.staff, at=at(day))
+    services.report_accept(case=case, actor=world.staff, at=at(day), carry_over_reason="长期工作",
+                           next_report_date=date(2099, 6, 30))
     return Case.objects.get(pk=case.pk)
 
 

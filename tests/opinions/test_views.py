@@ -154,12 +154,21 @@ def test_the_overdue_filter_lists_only_cases_past_their_due_date(client, world, 
     assert issued_case.title not in html
 
 
-def test_the_detail_page_names_what_this_user_may_do_next(client, world, issued_case):
-    html = login(client, world.liaison).get(reverse("opinions:case_detail", args=[issued_case.pk])).content.decode()
+def test_the_detail_page_names_what_this_user_may_do_next(client, world, make_case):
+    from opinions.selectors import today
+
+    case = services.case_issue(case=make_case(), actor=world.staff, issued_date=today())
+    html = login(client, world.liaison).get(reverse("opinions:case_detail", args=[case.pk])).content.decode()
     assert "签收" in html
     assert "申请延期" in html
-    html = login(client, world.staff).get(reverse("opinions:case_detail", args=[issued_case.pk])).content.decode()
+    html = login(client, world.staff).get(reverse("opinions:case_detail", args=[case.pk])).content.decode()
     assert "可执行的操作" not in html  # staff wait for the body's receipt; extensions are for the leadership here
+
+
+def test_an_overdue_case_offers_no_extension_request_which_would_be_too_late(client, world, issued_case):
+    html = login(client, world.liaison).get(reverse("opinions:case_detail", args=[issued_case.pk])).content.decode()
+    assert "签收" in html
+    assert "申请延期" not in html
 
 
 def test_a_user_changes_their_password_and_a_wrong_old_one_is_refused(client, world):
@@ -201,7 +210,8 @@ def test_the_timeline_shows_times_in_shanghai_and_outcomes_by_their_label(world,
     from tests.moments import local
 
     services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
-    services.report_accept(case=received_case, actor=world.staff, at=local(2020, 12, 10, 9, 5))
+    services.report_accept(case=received_case, actor=world.staff, carry_over_reason="持续整改",
+                           next_report_date=date(2099, 6, 30), at=local(2020, 12, 10, 9, 5))
     with translation.override("zh-hans"):
         entry = next(e for e in case_timeline(received_case) if e.subject == "报告" and e.changes)
     assert entry.reason == "已通过"  # the review outcome's label, not its code

@@ -18,7 +18,9 @@ from opinions.workflow import (
     ACTIVE_FOR_ITEMS,
     CLOSING_ACTIONS,
     ITEM_TRANSITIONS,
+    ITEMS_GUARDED_ACTIONS,
     OPEN_STATUSES,
+    SETTLING_ACTIONS,
     TRANSITIONS,
     Action,
     CaseStatus,
@@ -33,6 +35,7 @@ from opinions.workflow import (
     check_item,
     is_allowed,
     items_settled,
+    settling_action,
 )
 
 # --- the expected case table, by hand ------------------------------------------------------------------------------
@@ -136,7 +139,7 @@ EXPECTED_ITEM_CASE_STATUSES = {
     "report_progress": CASE_WITH_BODY,
     "mark_done": CASE_WITH_BODY,
     "verify": CASE_ACTIVE,
-    "send_back": CASE_ACTIVE,
+    "send_back": {"in_progress", "in_consultation", "submitted"},  # nobody could work on it after acceptance
     "carry_over": CASE_ACTIVE,
 }
 # (item status, action) -> (next item status, roles allowed)
@@ -250,6 +253,81 @@ def test_items_settled_is_true_only_when_every_item_is_closed_or_carried_over():
         assert not items_settled([ItemStatus.CLOSED, status])
 
 
+# --- accepting settles the items (issue 14 §5) ---------------------------------------------------------------------
+
+
+def test_accepting_and_closing_are_the_steps_guarded_by_the_items():
+    assert frozenset({"accept_report"}) == SETTLING_ACTIONS
+    assert frozenset({"accept_report", "close", "evaluate_satisfied", "evaluate_basically_satisfied"}) == (
+        ITEMS_GUARDED_ACTIONS)
+
+
+@pytest.mark.parametrize("open_item", UNSETTLED)
+def test_accepting_is_refused_while_an_item_is_open(open_item):
+    with pytest.raises(TransitionRefused) as refused:
+        check(Action.ACCEPT_REPORT, CaseStatus.SUBMITTED, {Role.STAFF},
+              item_statuses=[ItemStatus.CLOSED, open_item, open_item])
+    assert (refused.value.code, refused.value.open_count) == ("items_open", 2)
+
+
+@pytest.mark.parametrize("items", [[], [ItemStatus.CLOSED], [ItemStatus.CARRIED_OVER, ItemStatus.CLOSED]])
+def test_accepting_is_allowed_once_every_item_is_settled_or_there_are_none(items):
+    assert check(Action.ACCEPT_REPORT, CaseStatus.SUBMITTED, {Role.STAFF}, item_statuses=items) is CaseStatus.ACCEPTED
+
+
+@pytest.mark.parametrize(("item_status", "verify_done", "carry_over", "expected"), [
+    ("done", True, False, ItemAction.VERIFY),
+    ("done", True, True, ItemAction.VERIFY),
+    ("done", False, True, ItemAction.CARRY_OVER),
+    ("done", False, False, None),
+    ("in_progress", True, True, ItemAction.CARRY_OVER),
+    ("in_progress", True, False, None),
+    ("not_started", False, True, ItemAction.CARRY_OVER),
+    ("not_started", True, False, None),
+    ("closed", True, True, None),
+    ("carried_over", True, True, None),
+])
+def test_how_accepting_settles_an_item(item_status, verify_done, carry_over, expected):
+    assert settling_action(item_status, verify_done=verify_done, carry_over=carry_over) == expected
+
+
+def test_given_the_items_closing_is_not_offered_while_one_is_open_but_a_dissatisfied_vote_is():
+    # Only a case accepted with open items before the rule (issue 14) can be in this state.
+    items = [ItemStatus.CLOSED, ItemStatus.IN_PROGRESS]
+    assert available_actions("accepted", {"staff"}, item_statuses=items) == [
+        Action.EVALUATE_DISSATISFIED, Action.PUBLISH]
+    assert available_actions("accepted", {"staff"}, item_statuses=[ItemStatus.CLOSED]) == [
+        Action.EVALUATE_SATISFIED, Action.EVALUATE_BASICALLY_SATISFIED, Action.EVALUATE_DISSATISFIED, Action.CLOSE,
+        Action.PUBLISH]
+
+
+@pytest.mark.parametrize("open_item", UNSETTLED)
+def test_given_the_items_accepting_is_offered_to_staff_for_they_can_settle_each_one(open_item):
+    assert available_actions("submitted", {"staff"}, item_statuses=[open_item]) == [
+        Action.RETURN_REPORT, Action.ACCEPT_REPORT]
+
+
+@pytest.mark.parametrize(("status", "roles", "approver"), list(itertools.product(CaseStatus, ROLE_SETS,
+                                                                                   ExtensionApprover)),
+                         ids=combination_id)
+def test_given_the_items_nothing_offered_is_refused_and_nothing_allowed_is_hidden(status, roles, approver):
+    """Every action offered succeeds: checked with the items as they are, or, for accepting, as the acceptance
+    settles them (each settling step itself allowed to this actor)."""
+    for items in itertools.product(ItemStatus, repeat=2):
+        offered = available_actions(status, roles, extension_approver=approver, item_statuses=items)
+        for action in offered:
+            if action in SETTLING_ACTIONS:
+                steps = [settling_action(item, verify_done=True, carry_over=True) for item in items]
+                items_then = [check_item(step, item, status, roles) if step else item
+                              for step, item in zip(steps, items, strict=True)]
+            else:
+                items_then = items
+            check(action, status, roles, extension_approver=approver, item_statuses=items_then)
+        for action in set(Action) - SETTLING_ACTIONS:
+            allowed = is_allowed(action, status, roles, extension_approver=approver, item_statuses=items)
+            assert (action in offered) is allowed, (action, items)
+
+
 # --- available actions for typical actors --------------------------------------------------------------------------
 
 A = Action
@@ -293,7 +371,7 @@ A = Action
             {"staff"},
             "leader",
             [A.EVALUATE_SATISFIED, A.EVALUATE_BASICALLY_SATISFIED, A.EVALUATE_DISSATISFIED, A.CLOSE, A.PUBLISH],
-            id="staff_on_accepted_sees_close_even_with_open_items",
+            id="staff_on_accepted_when_the_items_are_not_given",
         ),
         pytest.param("closed", {"staff"}, "leader", [A.REOPEN, A.PUBLISH], id="staff_on_closed"),
         pytest.param("closed", {"leader"}, "leader", [A.REOPEN], id="leader_on_closed"),
