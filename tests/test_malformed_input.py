@@ -92,6 +92,7 @@ ROUTE_ARGS = {
     "token_revoke": lambda s, u: {"token_key": s.tokens[u.pk].token_key},
     "opinions:case_list": lambda s, u: {},
     "opinions:case_create": lambda s, u: {},
+    "opinions:deadline_preview": lambda s, u: {},
     "opinions:case_export": lambda s, u: {},
     "opinions:case_export_xlsx": lambda s, u: {},
     "opinions:case_bulk_issue": lambda s, u: {},
