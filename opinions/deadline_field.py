@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from . import deadlines
 from .choices import CaseKind
 from .errors import from_deadline_error
+from .models import Meeting
 
 
 class DeadlineKind(models.TextChoices):
@@ -216,18 +217,21 @@ class DeadlineRuleField(forms.Field):
 
 # ---------------------------------------------------------------- the preview's input
 
-PREVIEW_PARAMETERS = frozenset({"kind", "anchor", "deadline_rule", *(f"deadline_rule_{part}" for part in PARTS)})
+PREVIEW_PARAMETERS = frozenset({"kind", "anchor", "meeting", "deadline_rule",
+                                *(f"deadline_rule_{part}" for part in PARTS)})
 # The anchor of a preview: any day a case could plausibly be issued or received on.
 ANCHOR_RANGE = (date(2000, 1, 1), date(2099, 12, 31))
 
 
 class DeadlinePreviewForm(forms.Form):
     """What the draft page sends to preview a due date: the case's kind, the deadline's parts (as the draft form
-    names them) and the day counted from (today when left out)."""
+    names them), the day counted from (today when left out) and the case's meeting (where the rule set counts from
+    the end of the meeting)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices)
     deadline_rule = DeadlineRuleField(label=_("Deadline rule"), required=False)
     anchor = forms.DateField(label=_("Counted from"), required=False, input_formats=["%Y-%m-%d"])
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.all(), required=False)
 
     def clean_anchor(self):
         anchor = self.cleaned_data["anchor"]

@@ -47,15 +47,20 @@ def _initial_from_heard_report(report: HeardReport | None) -> dict:
             "title": f"关于{report.title.removeprefix('关于')}的审议意见" if report.title else ""}
 
 
-def deadline_preview_of(kind: str, rule_text: str, anchor, lang: str) -> dict:
-    """The due date a rule gives a case of this kind counted from `anchor` (from the rule set's anchor event), with
-    its explanation, or why it cannot be computed yet; an empty rule is the rule set's default."""
+def deadline_preview_of(kind: str, rule_text: str, anchor, lang: str, meeting=None) -> dict:
+    """The due date a rule gives a case of this kind, with its explanation, or why it cannot be computed yet; an
+    empty rule is the rule set's default. Counted as the case will be: from the end of its meeting where the rule set
+    says so, else from `anchor` taken as the day of the rule set's anchor event (receipt in Henan)."""
     default = rules.default_rule_text(kind)
     effective = rule_text or default
     rule_set = rules.rule_set_for(kind)
+    anchor_event = rule_set.anchor_event if rule_set else "issue"
+    if anchor_event == "meeting":
+        # As services.case_issue: the meeting's last day, or the issue date while the case names no meeting.
+        anchor_event, anchor = ("meeting", meeting.last_date) if meeting else ("issue", anchor)
     answer = {
         "rule": effective, "words": rule_words(effective, lang) if effective else "", "default_rule": default,
-        "anchor_event": rule_set.anchor_event if rule_set else "issue", "anchor_date": anchor.isoformat(),
+        "anchor_event": anchor_event, "anchor_date": anchor.isoformat(),
         "due": None, "explanation": "", "provisional": False, "error": None, "reason_needed": "",
     }
     if effective != default:
@@ -82,14 +87,15 @@ def _page_preview(form) -> dict | None:
         data = getattr(form, "cleaned_data", {})
         if "kind" not in data or "deadline_rule" not in data:
             return None
-        kind, rule = data["kind"], data["deadline_rule"]
+        kind, rule, meeting = data["kind"], data["deadline_rule"], data.get("meeting")
     else:
         kind = form.initial.get("kind") or CaseKind.values[0]
         parts = form.initial.get("deadline_rule") or ""
         rule = "" if isinstance(parts, list) and parts[4] else _rule_text_or_none(parts)
         if rule is None:
             return None
-    return deadline_preview_of(kind, rule, selectors.today(), explanation_language())
+        meeting = form.initial.get("meeting")
+    return deadline_preview_of(kind, rule, selectors.today(), explanation_language(), meeting=meeting)
 
 
 def _rule_text_or_none(parts) -> str | None:
@@ -177,5 +183,5 @@ def deadline_preview(request):
         return JsonResponse({"code": "invalid", "detail": detail, "fields": fields}, status=400)
     data = form.cleaned_data
     return JsonResponse(deadline_preview_of(data["kind"], data["deadline_rule"], data["anchor"] or selectors.today(),
-                                           explanation_language()))
+                                           explanation_language(), meeting=data["meeting"]))
 

@@ -167,6 +167,15 @@ def test_a_draft_from_a_heard_report_has_the_default_too(client, world):
     assert (data["deadline_rule_kind"], data["deadline_rule_n"]) == (["months"], "3")
 
 
+def test_the_edit_page_previews_from_the_drafts_meeting_where_the_rule_set_counts_from_it(client, world, make_case):
+    meeting = meetings.meeting_create(actor=world.staff, term=14, session=15, start_date=date(2026, 8, 27),
+                                      end_date=date(2026, 8, 28))
+    case = make_case(kind="audit_rectification", meeting=meeting, deadline_rule="days:30", deadline_rule_reason="x")
+    client.force_login(world.staff)
+    preview = client.get(reverse("opinions:case_edit", args=[case.pk])).context["preview"]
+    assert (preview["anchor_event"], preview["due"]) == ("meeting", "2026-09-28")
+
+
 # ---------------------------------------------------------------- the preview
 
 
@@ -219,6 +228,20 @@ def test_a_december_session_not_yet_registered_is_previewed_as_provisional(clien
     assert (answer["rule"], answer["due"], answer["provisional"]) == ("december_session:20", "2026-12-31", True)
 
 
+def test_where_the_rule_set_counts_from_the_meeting_the_preview_does_too(client, world):
+    # As the case will be issued: from the end of its meeting, or from the issue date while it names none.
+    meeting = meetings.meeting_create(actor=world.staff, term=14, session=15, start_date=date(2026, 8, 27),
+                                      end_date=date(2026, 8, 28))
+    client.force_login(world.staff)
+    params = {"kind": "audit_rectification", "deadline_rule_kind": "days", "deadline_rule_n": "30",
+              "anchor": "2026-09-03"}
+    answer = client.get(PREVIEW, {**params, "meeting": meeting.pk}).json()
+    assert (answer["anchor_event"], answer["anchor_date"], answer["due"]) == ("meeting", "2026-08-28", "2026-09-28")
+    answer = client.get(PREVIEW, params).json()
+    assert (answer["anchor_event"], answer["anchor_date"], answer["due"]) == ("issue", "2026-09-03", "2026-10-08")
+    assert answer["explanation"].startswith("30 days from issue date 2026-09-03 → 2026-10-03")  # 国庆节: rolled on
+
+
 def test_what_cannot_be_computed_yet_is_answered_with_the_reason(client, world):
     client.force_login(world.staff)
     answer = preview(client, deadline_rule_kind="next_session").json()
@@ -238,6 +261,7 @@ def test_what_cannot_be_computed_yet_is_answered_with_the_reason(client, world):
     ({"anchor": "2026-13-01"}, "anchor", None),
     ({"anchor": "1900-01-01"}, "anchor", "Choose a day from 2000-01-01 to 2099-12-31."),
     ({"colour": "red"}, "colour", "Unknown parameter."),
+    ({"meeting": "99999999999999999999"}, "meeting", None),
 ])
 def test_bad_input_to_the_preview_is_a_400_naming_the_field(client, world, params, field, message):
     client.force_login(world.staff)

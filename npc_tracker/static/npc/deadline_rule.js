@@ -8,6 +8,7 @@
   if (!box) { return; }
   var defaults = JSON.parse(form.getAttribute("data-default-rules"));
   var caseKind = form.querySelector("[name=kind]");
+  var meeting = form.querySelector("[name=meeting]");
   var ruleKind = box.querySelector("[name=deadline_rule_kind]");
   var number = box.querySelector("[name=deadline_rule_n]");
   var day = box.querySelector("[name=deadline_rule_date]");
@@ -85,6 +86,7 @@
       if (input && !input.disabled) { params.set(input.name, input.value); }
     });
     if (anchor && anchor.value) { params.set("anchor", anchor.value); }
+    if (meeting && meeting.value) { params.set("meeting", meeting.value); }
     var mine = ++asked;
     window.fetch(preview.getAttribute("data-url") + "?" + params.toString(), {
       headers: {"Accept": "application/json"}, credentials: "same-origin"
@@ -106,6 +108,7 @@
   }
 
   ruleKind.addEventListener("change", function () { showParts(); refresh(); });
+  if (meeting) { meeting.addEventListener("change", refresh); }
   [number, day, text, anchor].forEach(function (input) {
     if (input) { input.addEventListener("input", refresh); input.addEventListener("change", refresh); }
   });
