@@ -10,6 +10,7 @@ from agencies.models import Body, Committee
 from npc_tracker.forms import IdsField
 
 from . import choices
+from .deadline_field import DeadlineRuleField
 from .models import Case, Meeting
 from .services.drafts import DRAFT_PAGE_FIELDS, ITEM_INPUT
 
@@ -38,10 +39,6 @@ class MultipleFileField(forms.FileField):
 
 
 ACCEPTED_FILES = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
-
-COMMON_RULES = ["months:2", "months:3", "months:6", "days:30", "workdays:10", "workdays:15", "year_end",
-                "next_session", "december_session:20"]
-
 
 def offering(names, *extra):
     """The form offers `extra` and then exactly the fields `names` lists, in that order: the list is the service's,
@@ -75,14 +72,13 @@ class CaseForm(forms.Form):
     consulted_committee = forms.ModelChoiceField(
         label=_("Consulted committee"), queryset=Committee.objects.all(), required=False,
         help_text=_("The committee whose comments the body seeks on its draft report, e.g. 预算工委."))
+    deadline_rule = DeadlineRuleField(
+        label=_("Deadline rule"), required=False,
+        help_text=_("As the opinion says it: choose the kind, then N or the date. The rule set's default for the "
+                    "case's kind is chosen for you."))
     hearing_meeting = forms.ModelChoiceField(
         label=_("Meeting that hears the report"), queryset=Meeting.objects.filter(kind=choices.MeetingKind.SC_MEETING),
         required=False, help_text=_("For a before_meeting:N rule: the due date is N days before this meeting."))
-    deadline_rule = forms.CharField(
-        label=_("Deadline rule"), max_length=40, required=False,
-        widget=forms.TextInput(attrs={"list": "common-rules", "autocomplete": "off"}),
-        help_text=_("Leave empty for the rule set's default for this kind. Examples: months:3 (three months), "
-                    "workdays:10, date:2026-12-31, year_end, next_session."))
     deadline_rule_reason = forms.CharField(
         label=_("Reason for a different rule"), max_length=300, required=False,
         help_text=_("Required when the rule differs from the rule set, e.g. the time limit stated in the opinion."))

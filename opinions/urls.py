@@ -7,6 +7,7 @@ app_name = "opinions"
 urlpatterns = [
     path("", cases.case_list, name="case_list"),
     path("new/", drafts.case_create, name="case_create"),
+    path("deadline-preview/", drafts.deadline_preview, name="deadline_preview"),
     path("export.csv", cases.case_export, name="case_export"),
     path("export.xlsx", cases.case_export_xlsx, name="case_export_xlsx"),
     path("issue/", cases.case_bulk_issue, name="case_bulk_issue"),

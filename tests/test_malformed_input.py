@@ -92,6 +92,7 @@ ROUTE_ARGS = {
     "token_revoke": lambda s, u: {"token_key": s.tokens[u.pk].token_key},
     "opinions:case_list": lambda s, u: {},
     "opinions:case_create": lambda s, u: {},
+    "opinions:deadline_preview": lambda s, u: {},
     "opinions:case_export": lambda s, u: {},
     "opinions:case_export_xlsx": lambda s, u: {},
     "opinions:case_bulk_issue": lambda s, u: {},
@@ -297,7 +298,8 @@ def _encode(data) -> str:
 # ---------------------------------------------------------------- the API, walked from its own schema
 
 API_IDS = {"cases": "case", "bodies": "body", "committees": "committee", "meetings": "meeting", "inbox": "message",
-           "rule-sets": "rule_set", "calendar": "day", "item_pk": "item", "attachment_pk": "attachment"}
+           "rule-sets": "rule_set", "calendar": "day", "item_pk": "item", "attachment_pk": "attachment",
+           "people": "person"}
 TYPED = {"integer", "number", "boolean"}
 
 
@@ -309,7 +311,7 @@ def api_ids(site, world, user):
             "message": Notification.objects.filter(recipient=user, channel="inbox").values_list("pk", flat=True)
             .first() or 1, "rule_set": RuleSet.objects.values_list("pk", flat=True).first(),
             "day": CalendarDay.objects.values_list("pk", flat=True).first(), "item": site.item.pk,
-            "attachment": site.attachment.pk}
+            "attachment": site.attachment.pk, "person": user.pk}
 
 
 def _typed(schema: dict) -> bool:

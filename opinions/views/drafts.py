@@ -6,9 +6,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from npc_tracker.errors import DomainError
 from npc_tracker.forms import refuse
@@ -16,7 +19,14 @@ from npc_tracker.submissions import once_per_submission
 
 from .. import rules, selectors, services
 from ..choices import CaseKind
-from ..forms import COMMON_RULES, CaseForm, ItemFormSet, item_initial
+from ..deadline_field import (
+    PREVIEW_PARAMETERS,
+    DeadlinePreviewForm,
+    explanation_language,
+    rule_parts,
+    rule_words,
+)
+from ..forms import CaseForm, ItemFormSet, item_initial
 from ..models import HeardReport
 from ..permissions import available_actions, can_create_cases
 from ..workflow import Action
@@ -37,9 +47,77 @@ def _initial_from_heard_report(report: HeardReport | None) -> dict:
             "title": f"关于{report.title.removeprefix('关于')}的审议意见" if report.title else ""}
 
 
+def deadline_preview_of(kind: str, rule_text: str, anchor, lang: str, meeting=None) -> dict:
+    """The due date a rule gives a case of this kind, with its explanation, or why it cannot be computed yet; an
+    empty rule is the rule set's default. Counted as the case will be: from the end of its meeting where the rule set
+    says so, else from `anchor` taken as the day of the rule set's anchor event (receipt in Henan)."""
+    default = rules.default_rule_text(kind)
+    effective = rule_text or default
+    rule_set = rules.rule_set_for(kind)
+    anchor_event = rule_set.anchor_event if rule_set else "issue"
+    if anchor_event == "meeting":
+        # As services.case_issue: the meeting's last day, or the issue date while the case names no meeting.
+        anchor_event, anchor = ("meeting", meeting.last_date) if meeting else ("issue", anchor)
+    answer = {
+        "rule": effective, "words": rule_words(effective, lang) if effective else "", "default_rule": default,
+        "anchor_event": anchor_event, "anchor_date": anchor.isoformat(),
+        "due": None, "explanation": "", "provisional": False, "error": None, "reason_needed": "",
+    }
+    if effective != default:
+        answer["reason_needed"] = _(
+            "This differs from the rule set's default (%(default)s): state the reason below.") % {
+            "default": rule_words(default, lang) if default else _("none")}
+    if not effective:
+        answer["error"] = {"code": "no_rule", "detail": _(
+            "The rule set sets no time limit for this kind: the case gets no due date unless you choose one.")}
+        return answer
+    try:
+        due = rules.compute_due(effective, case_kind=kind, anchor_event=answer["anchor_event"], anchor_date=anchor)
+    except DomainError as exc:
+        answer["error"] = {"code": exc.code, "detail": exc.message}
+    else:
+        answer.update(due=due.due.isoformat(), explanation=due.explain(lang), provisional=due.provisional)
+    return answer
+
+
+def _page_preview(form) -> dict | None:
+    """The preview drawn with the page (the script redraws it as the choice changes): of the rule as saved, or as
+    sent when it reads."""
+    if form.is_bound:
+        data = getattr(form, "cleaned_data", {})
+        if "kind" not in data or "deadline_rule" not in data:
+            return None
+        kind, rule, meeting = data["kind"], data["deadline_rule"], data.get("meeting")
+    else:
+        kind = form.initial.get("kind") or CaseKind.values[0]
+        parts = form.initial.get("deadline_rule") or ""
+        rule = "" if isinstance(parts, list) and parts[4] else _rule_text_or_none(parts)
+        if rule is None:
+            return None
+        meeting = form.initial.get("meeting")
+    return deadline_preview_of(kind, rule, selectors.today(), explanation_language(), meeting=meeting)
+
+
+def _rule_text_or_none(parts) -> str | None:
+    try:
+        return DeadlinePreviewForm.base_fields["deadline_rule"].clean(parts)
+    except forms.ValidationError:
+        return None
+
+
+def _with_default_preselected(initial: dict) -> dict:
+    """The rule set's default for the case's kind, chosen on a new draft; the deadline's inputs of a draft, with the
+    default marked when that is what it has (it then follows the kind, see deadline_field.rule_text_from)."""
+    kind = initial.setdefault("kind", CaseKind.values[0])
+    default = rules.default_rule_text(kind)
+    initial["deadline_rule"] = rule_parts(initial.get("deadline_rule", default), default)
+    return initial
+
+
 def _render(request, form, formset, case=None, status=200):
     return render(request, "opinions/case_form.html", {
-        "form": form, "formset": formset, "case": case, "common_rules": COMMON_RULES,
+        "form": form, "formset": formset, "case": case, "preview": _page_preview(form),
+        "preview_anchor": selectors.today(),
         "default_rules": json.dumps({kind: rules.default_rule_text(kind) for kind in CaseKind.values}),
     }, status=status)
 
@@ -69,8 +147,8 @@ def case_create(request):
     source = FromReportForm(request.GET)
     if not source.is_valid():
         return refuse(request, source)
-    return _render(request, CaseForm(initial=_initial_from_heard_report(source.cleaned_data["report"])),
-                   ItemFormSet(prefix="items"))
+    initial = _with_default_preselected(_initial_from_heard_report(source.cleaned_data["report"]))
+    return _render(request, CaseForm(initial=initial), ItemFormSet(prefix="items"))
 
 
 @login_required
@@ -85,6 +163,25 @@ def case_edit(request, pk):
             messages.success(request, _("Draft saved."))
             return redirect("opinions:case_detail", case.pk)
         return _render(request, form, formset, case, status=400)
-    return _render(request, CaseForm(initial=CaseForm.initial_from(case)),
+    return _render(request, CaseForm(initial=_with_default_preselected(CaseForm.initial_from(case))),
                    ItemFormSet(prefix="items", initial=item_initial(case)), case)
+
+
+@login_required
+@require_GET
+@never_cache
+def deadline_preview(request):
+    """The draft page's preview of a deadline (JSON): the due date, its explanation and whether it is provisional
+    (暂定), or why it cannot be computed yet. Committee staff only; nothing is saved."""
+    if not can_create_cases(request.user):
+        raise PermissionDenied
+    form = DeadlinePreviewForm(request.GET)
+    fields = {name: [_("Unknown parameter.")] for name in sorted(set(request.GET) - PREVIEW_PARAMETERS)}
+    if not form.is_valid() or fields:
+        fields.update({name: [str(error) for error in errors] for name, errors in form.errors.items()})
+        detail = next(iter(fields.values()))[0]
+        return JsonResponse({"code": "invalid", "detail": detail, "fields": fields}, status=400)
+    data = form.cleaned_data
+    return JsonResponse(deadline_preview_of(data["kind"], data["deadline_rule"], data["anchor"] or selectors.today(),
+                                           explanation_language(), meeting=data["meeting"]))
 

@@ -85,11 +85,15 @@ def test_editing_reorders_edits_adds_and_removes_items(client, world, make_case)
 
 def test_a_different_deadline_rule_needs_a_reason_and_nothing_is_saved_without_one(client, world):
     client.force_login(world.staff)
-    data = {**case_data(world, deadline_rule="months:2"), **items_data({"heading": "一、"})}
+    data = {**case_data(world), "deadline_rule_kind": "months", "deadline_rule_n": "2",
+            "deadline_rule_default": "months:3", **items_data({"heading": "一、"})}
+    del data["deadline_rule"]
     response = client.post(reverse("opinions:case_create"), data)
     assert response.status_code == 400
     assert "deadline_rule_reason" in response.context["form"].errors
-    assert 'value="months:2"' in response.content.decode()  # what was typed is kept
+    html = response.content.decode()
+    assert '<option value="months" selected>' in html  # what was chosen is kept
+    assert 'name="deadline_rule_n" value="2"' in html
     assert not Case.objects.exists()
     data["deadline_rule_reason"] = "审议意见载明两个月内报告"
     response = client.post(reverse("opinions:case_create"), data)

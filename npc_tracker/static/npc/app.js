@@ -19,16 +19,7 @@
     });
   }
 
-  // Case form: show the rule set's default deadline rule for the chosen kind.
-  var form = document.querySelector("form[data-default-rules]");
-  if (form) {
-    var defaults = JSON.parse(form.getAttribute("data-default-rules"));
-    var kind = document.getElementById("id_kind");
-    var rule = document.getElementById("id_deadline_rule");
-    var showDefault = function () { rule.placeholder = defaults[kind.value] || ""; };
-    kind.addEventListener("change", showDefault);
-    showDefault();
-  }
+  // Case form: the deadline's choices and preview are deadline_rule.js's.
 
   // The language switch: choosing is enough (the button is for pages without JavaScript).
   document.addEventListener("change", function (event) {
