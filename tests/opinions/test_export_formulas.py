@@ -60,8 +60,8 @@ def test_a_title_starting_like_a_formula_is_a_text_cell_in_the_workbook(client, 
         assert cell.data_type == "s"
         assert cell.value == case.title
         assert cell.quotePrefix
-    assert cases["L2"].data_type == "n"
-    assert cases["L2"].value == (case.due_date - TODAY).days
+    assert cases["M2"].data_type == "n"
+    assert cases["M2"].value == (case.due_date - TODAY).days
 
 
 # The services strip a progress note, so it cannot start with a tab or a carriage return; the CSV has no items.

@@ -75,8 +75,11 @@ def test_delivering_the_same_batch_twice_sends_nothing_twice(received_case, worl
 
 def test_after_days_down_the_stale_rungs_are_skipped_and_the_current_one_sent_once(world):
     from opinions import services
+    from opinions.models import RuleSet
 
     services.calendar_enter_year(year=2030, actor=None, rest_days={}, make_up_workdays={})
+    # Only the report's ladder here: the acknowledgement reminders of the never-acknowledged case are switched off.
+    RuleSet.objects.filter(case_kind="plan_execution").update(acknowledge_within_workdays=0)
     case = services.case_create(actor=world.staff, kind="plan_execution", title="停机测试", lead_body=world.gov,
                                 deadline_rule="date:2030-12-31", deadline_rule_reason="测试",
                                 supervising_committee=world.caijing)
