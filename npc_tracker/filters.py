@@ -40,9 +40,18 @@ class YesNoFilter(django_filters.BooleanFilter):
 
 
 class TypedFilterSet(APIFilterSet):
-    """What a view's `filterset_fields` generate: yes/no filters that refuse anything else (`isnull` lookups too)."""
+    """What a view's `filterset_fields` generate: yes/no filters that refuse anything else (`isnull` lookups too),
+    whole numbers for integer columns."""
 
-    FILTER_DEFAULTS = {**FILTER_FOR_DBFIELD_DEFAULTS, models.BooleanField: {"filter_class": YesNoFilter}}
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.BooleanField: {"filter_class": YesNoFilter},
+        # django-filter reads every number as a decimal: `term=0.5` would filter nothing instead of being refused.
+        **{field: {"filter_class": WholeNumberFilter}
+           for field in (models.IntegerField, models.SmallIntegerField, models.BigIntegerField,
+                         models.PositiveIntegerField, models.PositiveSmallIntegerField,
+                         models.PositiveBigIntegerField)},
+    }
 
     @classmethod
     def filter_for_lookup(cls, field, lookup_type):

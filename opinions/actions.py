@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import forms as f
 from . import selectors, services
-from .choices import ExtensionDecision, ReportKind
+from .choices import ExtensionDecision, ReportKind, ReviewOutcome
 from .models import Case
 from .permissions import available_actions, item_roles
 from .workflow import Action, ItemAction, available_item_actions
@@ -33,9 +33,18 @@ class ActionSpec:
     intro: Callable[[Case], str] | None = None
     done_with: Callable[[object], str] | None = None
     description: str = ""  # what the step does, for the API's documentation of its endpoint (English, as the schema)
+    initial: Callable[[Case], dict] | None = None  # what the page's form starts with on this case
 
     def done_message(self, result) -> str:
         return self.done_with(result) if self.done_with is not None else self.done
+
+
+def _returned_version(case) -> dict:
+    """After a return (退回) the revision starts from the version returned, not from an empty form."""
+    latest = case.reports.filter(kind=ReportKind.FINAL).in_order().last()
+    if latest is None or latest.review_outcome != ReviewOutcome.RETURNED:
+        return {}
+    return {"title": latest.title, "text": latest.text}
 
 
 def _has_pending_extension(case) -> bool:
@@ -66,7 +75,8 @@ CASE_ACTIONS = [
                lambda case, actor, data: services.consultation_comment(case=case, actor=actor, **data),
                frozenset({Action.COMMENT_CONSULTATION}), _("Comments sent to the body."), "primary"),
     ActionSpec("submit-report", _("Submit the written report"), f.ReportForm, _report(ReportKind.FINAL),
-               frozenset({Action.SUBMIT_REPORT}), _("Report submitted to the committee."), "primary"),
+               frozenset({Action.SUBMIT_REPORT}), _("Report submitted to the committee."), "primary",
+               initial=_returned_version),
     ActionSpec("submit-interim-report", _("Submit an interim report"), f.ReportForm, _report(ReportKind.INTERIM),
                frozenset({Action.SUBMIT_INTERIM_REPORT}), _("Interim report submitted.")),
     ActionSpec("accept-report", _("Accept the report"), f.AcceptReportForm,

@@ -40,6 +40,8 @@ def refused(response, name, code=None):
     ("bodies", "ordering=leader_email", "ordering"),
     ("rule-sets", "ordering=deadline_rule", "ordering"),
     ("inbox", "read_at__isnull=sometimes", "read_at__isnull"),
+    ("meetings", "term=0.5", "term"),
+    ("meetings", "session=x", "session"),
     ("dashboard", "league_sort=colour", "league_sort"),
     ("dashboard", "overdue=maybe", "overdue"),
     # An empty value is "no filter" on the pages' forms; to the API it is a value the schema does not allow.

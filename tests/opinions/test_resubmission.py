@@ -73,3 +73,16 @@ def test_the_rule_set_can_keep_the_due_date(received_case, world):
     RuleSet.objects.filter(case_kind="plan_execution").update(resubmit_within_days=0)
     submit(received_case, world, (2020, 12, 4))
     assert give_back(received_case, world, (2020, 12, 10)).resubmit_due is None
+
+
+def test_the_revision_starts_from_the_returned_version(client, received_case, world):
+    from django.urls import reverse
+
+    submit(received_case, world, (2020, 12, 4))
+    give_back(received_case, world, (2020, 12, 10))
+    client.force_login(world.liaison)
+    html = client.get(reverse("opinions:case_detail", args=[received_case.pk])).content.decode()
+    assert 'name="submit-report-title"' in html
+    assert 'value="整改报告"' in html  # the returned version's title
+    assert "\n已整改。</textarea>" in html  # and its text, to revise
+    assert 'data-testid="resubmit-due"' in html
