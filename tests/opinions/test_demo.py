@@ -174,3 +174,26 @@ def test_the_audit_problems_carry_the_bulletins_amounts_and_the_dashboard_rates_
     rectified = sum((amount / 2).quantize(Decimal("0.01")) for amount in amounts[:3])
     assert figures.amount_rectified == rectified
     assert figures.rectification_rate_by_amount == round(float(100 * rectified / sum(amounts)), 1)
+
+
+def test_the_demo_counts_on_a_provisional_next_year_says_so_and_says_how_to_replace_it(db):
+    """Late in 2026 the demo's dates reach 2027, whose holidays chinese-calendar does not know: weekends-only rows,
+    every date counted on them 暂定, and the loader says how a real office enters the official year."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from opinions import services
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "2027 年工作日历为暂定（仅周末）" in out.getvalue()
+    assert "manage.py calendar_year 2027" in out.getvalue()
+    provisional = [case for case in Case.objects.exclude(due_basis=None) if case.due_provisional]
+    assert provisional
+    assert all(case.due_date >= date(2026, 12, 1) for case in provisional)
+    entered = services.calendar_enter_year(year=2027, actor=None, rest_days={date(2027, 1, 1): "元旦"},
+                                           make_up_workdays={})
+    assert entered.replaced_provisional
+    assert not any(case.due_provisional for case in Case.objects.exclude(due_basis=None)
+                   if case.status not in ("closed", "draft"))
