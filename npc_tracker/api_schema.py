@@ -37,6 +37,13 @@ ERROR_CODES = {
     "no_quorum": "Not more than half of all members were present at the meeting: it cannot vote.",
     "attendance_missing": "The vote needs the meeting's members or members present, which are not recorded.",
     "unknown_action": "No such workflow step.",
+    # The draft page's deadline (its preview answers in the same shape): which part of the choice is wrong.
+    "invalid_number": "N is not a whole number from 1 to 999.",
+    "number_missing": "The chosen way of counting needs N.",
+    "invalid_date": "The date is not a valid YYYY-MM-DD date.",
+    "date_missing": "The chosen way of counting needs a date.",
+    "invalid_default": "The preselected default came back malformed: reload the page.",
+    "no_rule": "The rule set sets no time limit for this kind and none was chosen: no due date.",
     "refused": "A business rule refused the request (see `detail`).",
     "no_pending_report": "There is no report awaiting review.",
     "no_pending_extension": "There is no extension request awaiting a decision.",

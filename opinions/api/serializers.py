@@ -288,6 +288,30 @@ class CalendarDaySerializer(RejectUnknownFields, serializers.ModelSerializer):
         read_only_fields = ["date", "source"]
 
 
+class NamedDaySerializer(RejectUnknownFields, serializers.Serializer):
+    date = serializers.DateField()
+    name = serializers.CharField(max_length=50, help_text="e.g. 元旦, 春节调休上班")
+
+
+class CalendarYearInput(RejectUnknownFields, serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2099)
+    holidays = NamedDaySerializer(many=True, required=False, default=list, max_length=366,
+                                  help_text="Statutory holidays (rest days); weekends are rest days already.")
+    make_up_workdays = NamedDaySerializer(many=True, required=False, default=list, max_length=366,
+                                          help_text="Weekend days that are working days (调休).")
+    provisional = serializers.BooleanField(default=False, help_text="Weekends only, until the holidays are "
+                                                                    "published: every date counted on it says 暂定.")
+    replace = serializers.BooleanField(default=False, help_text="Overwrite an official year already entered.")
+
+
+class CalendarYearEntered(serializers.Serializer):
+    year = serializers.IntegerField()
+    written = serializers.IntegerField(help_text="Days written or changed.")
+    replaced_provisional = serializers.BooleanField()
+    recomputed = serializers.IntegerField(help_text="Open cases whose due date was counted on the provisional days.")
+    moved = serializers.IntegerField(help_text="Of those, how many due dates changed (their bodies are told).")
+
+
 # ---------------------------------------------------------------- the dashboard (output only)
 
 

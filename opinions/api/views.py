@@ -20,6 +20,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from agencies.models import Body, Committee
+from agencies.selectors import user_scope
 from npc_tracker.api import absolute_url
 from npc_tracker.api_filters import KnownParametersOnly
 from npc_tracker.api_schema import AutoSchema
@@ -340,6 +341,7 @@ class CalendarDayViewSet(AdminWritable, viewsets.ReadOnlyModelViewSet):
 
     queryset = CalendarDay.objects.order_by("date")
     serializer_class = s.CalendarDaySerializer
+    http_method_names = [*AdminWritable.http_method_names, "post"]  # POST only for /years/
     filterset_fields = {"date": ["gte", "lte"], "is_workday": ["exact"]}
     ordering_fields = ["date"]
 
@@ -347,6 +349,23 @@ class CalendarDayViewSet(AdminWritable, viewsets.ReadOnlyModelViewSet):
     def update_service(day, actor, data):
         current = {"is_workday": day.is_workday, "note": day.note}
         return services.calendar_day_update(day=day, actor=actor, **{**current, **data})
+
+    @extend_schema(summary="Enter a whole year (administrators): the State Council's schedule, or weekends only as "
+                           "provisional; over a provisional year, no `replace` is needed and the due dates counted on "
+                           "it are recomputed",
+                   request=s.CalendarYearInput, responses={201: s.CalendarYearEntered, **REFUSALS})
+    @action(detail=False, methods=["post"], url_path="years", filter_backends=[], pagination_class=None)
+    def years(self, request):
+        if not user_scope(request.user).is_admin:
+            raise NotAllowed(_("Only administrators change the rules and the calendar."))
+        data = s.CalendarYearInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        year = data.validated_data
+        entered = services.calendar_enter_year(
+            year=year["year"], actor=request.user, provisional=year["provisional"], replace=year["replace"],
+            rest_days={day["date"]: day["name"] for day in year["holidays"]},
+            make_up_workdays={day["date"]: day["name"] for day in year["make_up_workdays"]})
+        return Response(s.CalendarYearEntered({"year": year["year"], **vars(entered)}).data, status=201)
 
 
 class _OneObjectSchema(AutoSchema):

@@ -208,7 +208,8 @@ def test_the_issue_14_scenario_accepting_with_items_in_progress_is_refused_and_t
     assert liaison.post(f"{url}submit-report/", {"title": "报告（修改稿）", "text": "正文"},
                         format="json").status_code == 200
     accepted = staff.post(f"{url}accept-report/", {"comment": "报告符合要求。", "verify_done": "yes",
-                                                   "carry_over_reason": "长期工作，转持续整改"}, format="json").json()
+                                                   "carry_over_reason": "长期工作，转持续整改",
+                                                   "next_report_date": "2099-06-30"}, format="json").json()
     assert accepted["status"] == "accepted"
     assert [item["status"] for item in accepted["items"]] == ["closed", "carried_over"]
     assert accepted["available_actions"] == ["evaluate", "close", "publish"]

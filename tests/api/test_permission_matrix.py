@@ -129,6 +129,8 @@ def expected(world, basename, view_action, method, role, key):
     if basename in REFERENCE:
         if view_action == "partial_update":  # rule sets and the calendar: administrators correct them
             return 200 if role == "admin" else 403
+        if view_action == "years":  # a whole year, entered by administrators (2030: no year there yet)
+            return 201 if role == "admin" else 403
         return 200
     if basename == "dashboard":
         return 200  # everyone's own figures: scoped by what they see (test_dashboard checks the scoping)
@@ -183,6 +185,8 @@ def request_for(world, basename, url, view_action, key):
                 "calendarday": {"is_workday": False, "note": "改"}}[basename]
     elif view_action == "attachments":
         return "/api/v1/" + url, {"file": SimpleUploadedFile("a.pdf", PDF)}, "multipart"
+    elif view_action == "years":
+        data = {"year": 2030, "provisional": True}
     elif view_action == "mark_read":
         data = {}
     elif view_action.startswith("item_"):
@@ -195,7 +199,7 @@ def request_for(world, basename, url, view_action, key):
 def test_every_route_has_a_rule_and_every_action_a_payload():
     actions = {view_action for _b, _u, mapping in ROUTES for view_action in mapping.values()}
     known = {"list", "retrieve", "create", "partial_update", "timeline", "attachments", "attachment_download",
-             "mark_read", "unread_count", *CASE_LISTS}
+             "mark_read", "unread_count", "years", *CASE_LISTS}
     case_actions = {slug.replace("-", "_") for slug in CASE_PAYLOADS}
     item_actions = {"item_" + slug.replace("-", "_") for slug in ITEM_PAYLOADS}
     assert actions - known - case_actions - item_actions == set(), "a new route needs a rule in expected()"

@@ -155,3 +155,55 @@ def test_the_command_speaks_chinese(world):
         call_command("calendar_year", "2027", "--rest", "tomorrow", stdout=StringIO())
     with pytest.raises(CommandError, match="没有用户"):
         call_command("calendar_year", "2027", "--user", "ghost", stdout=StringIO())
+
+
+# --- the same through the API -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_api(world):
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    from agencies.models import Membership, MembershipRole
+
+    admin = get_user_model().objects.create_user(username="calendar_admin", password="x-12345-y")
+    Membership.objects.create(user=admin, role=MembershipRole.ADMIN)
+    api = APIClient()
+    api.force_authenticate(admin)
+    return api
+
+
+def test_an_administrator_enters_a_provisional_year_then_the_official_one_through_the_api(admin_api, make_case,
+                                                                                       world, late_in_2026):
+    response = admin_api.post("/api/v1/calendar/years/", {"year": 2027, "provisional": True}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json() == {"year": 2027, "written": 365, "replaced_provisional": False, "recomputed": 0,
+                               "moved": 0}
+    case = workdays_case(make_case, world)
+    assert case.due_provisional
+    response = admin_api.post("/api/v1/calendar/years/", {
+        "year": 2027, "holidays": [{"date": "2027-01-01", "name": "元旦"}], "make_up_workdays": []}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["recomputed"] == 1
+    assert response.json()["moved"] == 1
+    assert Case.objects.get(pk=case.pk).due_date == date(2027, 1, 8)
+    again = admin_api.post("/api/v1/calendar/years/", {"year": 2027}, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "calendar_exists"
+
+
+def test_only_administrators_enter_a_year_and_bad_input_changes_nothing(admin_api, world):
+    from rest_framework.test import APIClient
+
+    staff = APIClient()
+    staff.force_authenticate(world.staff)
+    assert staff.post("/api/v1/calendar/years/", {"year": 2027}, format="json").status_code == 403
+    for body, field in [({"year": 2027, "holidays": [{"date": "2028-01-01", "name": "x"}]}, "non_field_errors"),
+                        ({"year": 1900}, "year"), ({"year": 2027, "provisonal": True}, "provisonal"),
+                        ({"year": 2027, "provisional": True, "holidays": [{"date": "2027-01-01", "name": "元旦"}]},
+                         "non_field_errors")]:
+        response = admin_api.post("/api/v1/calendar/years/", body, format="json")
+        assert response.status_code == 400, (body, response.json())
+        assert field in response.json()["fields"], (body, response.json())
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
