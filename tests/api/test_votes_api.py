@@ -1,16 +1,15 @@
 """Satisfaction votes through the API (issue 14 §4): the refusals' codes and fields, the follow-up as items, the
 carry-over's next report date, and the numbers the meetings and rule sets show."""
 
-from datetime import date
 
 import pytest
 from rest_framework.test import APIClient
 
 from agencies.models import Membership, MembershipRole
-from opinions import services
-from opinions.models import Case, Evaluation, RuleSet
+from opinions.models import Evaluation, RuleSet
 from opinions.selectors import today
 from opinions.services import meetings
+from tests.cases import accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +26,7 @@ def case_url(case, action=""):
 
 @pytest.fixture
 def accepted_case(issued_case, world):
-    case = services.case_acknowledge(case=issued_case, actor=world.liaison, received_date=date(2020, 9, 5))
-    for item in case.items.all():
-        services.item_report_progress(item=item, actor=world.liaison, progress_note="已部署")
-        services.item_mark_done(item=item, actor=world.liaison, measures="已落实")
-        services.item_verify(item=item, actor=world.staff)
-    services.report_submit(case=case, actor=world.liaison, kind="final", title="报告", text="正文")
-    services.report_accept(case=case, actor=world.staff)
-    return Case.objects.get(pk=case.pk)
+    return accepted(issued_case, world)
 
 
 def meeting(world, **numbers):

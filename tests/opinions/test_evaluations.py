@@ -14,10 +14,10 @@ from opinions.selectors import case_timeline, today
 from opinions.services import meetings
 from opinions.services.evaluations import _vote_refusal
 from opinions.workflow import CaseStatus, ItemStatus
+from tests.cases import LATER, accepted
 
 pytestmark = pytest.mark.django_db
 
-LATER = date(2026, 12, 31)  # after the tests' today (2026-06-10)
 
 
 @pytest.fixture(autouse=True)
@@ -33,21 +33,6 @@ def base(value):
 def sc_meeting(world, *, session=16, members=48, present=46):
     return meetings.meeting_create(actor=world.staff, kind="sc_meeting", term=15, session=session,
                                    start_date=today(), members=members, present=present)
-
-
-def accepted(case, world, *, carry_first=False):
-    """The case accepted with its items settled: verified, or the first carried over when `carry_first`."""
-    case = services.case_acknowledge(case=case, actor=world.liaison, received_date=date(2020, 9, 5))
-    first, *rest = case.items.order_by("number")
-    if carry_first:
-        services.item_carry_over(item=first, actor=world.staff, reason="长期工作", next_report_date=LATER)
-    for item in rest if carry_first else [first, *rest]:
-        services.item_report_progress(item=item, actor=world.liaison, progress_note="已部署")
-        services.item_mark_done(item=item, actor=world.liaison, measures="已落实")
-        services.item_verify(item=item, actor=world.staff)
-    services.report_submit(case=case, actor=world.liaison, kind="final", title="报告", text="正文")
-    services.report_accept(case=case, actor=world.staff)
-    return Case.objects.get(pk=case.pk)
 
 
 def evaluate(case, world, s, b, d, **kwargs):

@@ -2,16 +2,15 @@
 confirmation and the timeline what it did after; refusals show beside their field; carry-over asks for the next
 report date; meetings take and show their members and attendance. English UI: the msgids."""
 
-from datetime import date
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from opinions import services
 from opinions.models import Case, Meeting
 from opinions.selectors import today
 from opinions.services import meetings
+from tests.cases import accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +25,7 @@ def english(client):
 @pytest.fixture
 def accepted_case(received_case, world):
     """Accepted, the first item carried over to 2026-12-31 and the second verified."""
-    first, second = received_case.items.order_by("number")
-    services.item_carry_over(item=first, actor=world.staff, reason="长期工作", next_report_date=date(2026, 12, 31))
-    services.item_report_progress(item=second, actor=world.liaison, progress_note="已部署")
-    services.item_mark_done(item=second, actor=world.liaison, measures="已落实")
-    services.item_verify(item=second, actor=world.staff)
-    services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
-    services.report_accept(case=received_case, actor=world.staff)
-    return Case.objects.get(pk=received_case.pk)
+    return accepted(received_case, world, carry_first=True)
 
 
 def page(client, user, case):
