@@ -4,13 +4,20 @@ pages and API, through the workflow); meetings, heard reports, rule sets and cal
 services, so every edit has its history with the user and a reason; nothing tracked is deleted here. The
 reminder plan is bookkeeping, shown read-only, with failed rungs sent again on request."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from agencies.selectors import user_scope
+from npc_tracker.errors import DomainError
 from npc_tracker.history_admin import ReadOnlyHistoryAdmin, ReasonForm, WriteThroughAdmin
 
 from . import services
+from .calendar_input import CalendarInputError, parse_lines
 from .models import (
     Attachment,
     CalendarDay,
@@ -170,8 +177,35 @@ class RuleSetAdmin(AdministratorsAdmin):
                                         **_fields(form, change, services.RULE_SET_FIELDS))
 
 
+class CalendarYearForm(forms.Form):
+    """A whole year, as the State Council's notice gives it, or weekends only until it is out."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2099)
+    holidays = forms.CharField(
+        label=_("Statutory holidays"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One per line: 2027-01-01..2027-01-03:元旦. Weekends are rest days already."))
+    make_up_workdays = forms.CharField(
+        label=_("Weekend days worked (调休)"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: 2027-02-07:春节调休上班."))
+    provisional = forms.BooleanField(
+        label=_("Provisional: weekends only"), required=False,
+        help_text=_("Before the State Council publishes the holidays. Every due date counted on it says 暂定 and is "
+                    "recomputed when the official year is entered here."))
+    replace = forms.BooleanField(label=_("Replace an official year already entered"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["rest_days"] = parse_lines(data.get("holidays", "").splitlines(), "法定节假日")
+            data["workdays"] = parse_lines(data.get("make_up_workdays", "").splitlines(), "调休上班")
+        except CalendarInputError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(AdministratorsAdmin):
+    change_list_template = "admin/opinions/calendarday/change_list.html"
     list_display = ["date", "is_workday", "note", "source"]
     list_filter = ["is_workday", "source"]
     date_hierarchy = "date"
@@ -182,6 +216,35 @@ class CalendarDayAdmin(AdministratorsAdmin):
     def write(self, request, obj, form, change):
         return services.calendar_day_update(day=obj, actor=request.user, is_workday=form.cleaned_data["is_workday"],
                                             note=form.cleaned_data["note"], reason=form.cleaned_data["reason"])
+
+    def get_urls(self):
+        return [path("enter-year/", self.admin_site.admin_view(self.enter_year), name="opinions_calendarday_year"),
+                *super().get_urls()]
+
+    def enter_year(self, request):
+        """The whole-year form (calendar_year in the admin): through the same service, which over a provisional year
+        recomputes the due dates counted on it."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = CalendarYearForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                entered = services.calendar_enter_year(
+                    year=data["year"], actor=request.user, rest_days=data["rest_days"],
+                    make_up_workdays=data["workdays"], provisional=data["provisional"], replace=data["replace"])
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, _(
+                    "%(year)s entered: %(written)d days written; %(recomputed)d open cases recomputed, %(moved)d "
+                    "due dates moved.") % {"year": data["year"], "written": entered.written,
+                                           "recomputed": entered.recomputed, "moved": entered.moved},
+                    messages.SUCCESS)
+                return redirect("admin:opinions_calendarday_changelist")
+        return TemplateResponse(request, "admin/opinions/calendarday/enter_year.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+            "title": _("Enter a whole year")})
 
 
 @admin.register(Reminder)

@@ -207,3 +207,47 @@ def test_only_administrators_enter_a_year_and_bad_input_changes_nothing(admin_ap
         assert response.status_code == 400, (body, response.json())
         assert field in response.json()["fields"], (body, response.json())
     assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+
+# --- the same in the admin ------------------------------------------------------------------------------------------
+
+
+def test_an_administrator_enters_the_official_year_in_the_admin_over_a_provisional_one(late_in_2026, client,
+                                                                                     admin_user, make_case, world):
+    from django.urls import reverse
+
+    client.force_login(admin_user)  # on the moved day: a session from the tests' today would have expired
+    admin_client = client
+    provisional_2027()
+    case = workdays_case(make_case, world)
+    url = reverse("admin:opinions_calendarday_year")
+    assert url in admin_client.get(reverse("admin:opinions_calendarday_changelist")).content.decode()
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, {"year": "2027", "holidays": "2027-01-01..2027-01-03:元旦\n",
+                                       "make_up_workdays": ""})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).due_date == date(2027, 1, 8)
+    assert CalendarDay.objects.get(date=date(2027, 1, 2)).note == "元旦"
+
+
+def test_the_admins_year_form_keeps_what_was_typed_and_says_what_is_wrong(admin_client, world):
+    from django.urls import reverse
+
+    url = reverse("admin:opinions_calendarday_year")
+    typed = "2027-01-01..2027-01-03:元旦\n2027-02-30:春节"
+    html = admin_client.post(url, {"year": "2027", "holidays": typed}).content.decode()
+    assert "“2027-02-30:春节”：日期应写作" in html
+    assert "2027-01-01..2027-01-03:元旦" in html
+    services.calendar_enter_year(year=2027, actor=None, rest_days={}, make_up_workdays={})
+    html = admin_client.post(url, {"year": "2027", "holidays": "2027-01-01:元旦"}).content.decode()
+    assert "--replace" in html
+    assert CalendarDay.objects.get(date=date(2027, 1, 1)).is_workday  # nothing replaced
+
+
+def test_only_administrators_open_the_years_form(client, world):
+    from django.urls import reverse
+
+    world.staff.is_staff = True
+    world.staff.save()
+    client.force_login(world.staff)
+    assert client.get(reverse("admin:opinions_calendarday_year")).status_code == 403

@@ -5,26 +5,12 @@ Enters a year's working-day calendar from the State Council's notice, so deadlin
 administrators read this command's messages: they are in Chinese.
 """
 
-from datetime import date, timedelta
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from npc_tracker.errors import DomainError
 from opinions import services
-
-
-def parse_days(spec: str) -> dict[date, str]:
-    """"2027-01-01..2027-01-03:元旦" → each day of the range with its name."""
-    span, _, name = spec.partition(":")
-    first, _, last = span.partition("..")
-    try:
-        start, end = date.fromisoformat(first), date.fromisoformat(last or first)
-    except ValueError as exc:
-        raise CommandError(f"“{spec}”：日期应写作 YYYY-MM-DD[..YYYY-MM-DD][:名称]") from exc
-    if end < start:
-        raise CommandError(f"“{spec}”：结束日期早于开始日期")
-    return {start + timedelta(days=n): name for n in range((end - start).days + 1)}
+from opinions.calendar_input import CalendarInputError, parse_lines
 
 
 class Command(BaseCommand):
@@ -46,8 +32,10 @@ class Command(BaseCommand):
         actor = get_user_model().objects.filter(username=user).first() if user else None
         if user and actor is None:
             raise CommandError(f"没有用户“{user}”")
-        rest_days = {day: name or "法定节假日" for spec in rest for day, name in parse_days(spec).items()}
-        workdays = {day: name or "调休上班" for spec in work for day, name in parse_days(spec).items()}
+        try:
+            rest_days, workdays = parse_lines(rest, "法定节假日"), parse_lines(work, "调休上班")
+        except CalendarInputError as exc:
+            raise CommandError(str(exc)) from exc
         try:
             entered = services.calendar_enter_year(year=year, actor=actor, rest_days=rest_days,
                                                    make_up_workdays=workdays, replace=replace,
