@@ -39,6 +39,7 @@ class Event(StrEnum):
     REMINDER_ACK = "reminder_ack"
     REMINDER_ACK_STAFF = "reminder_ack_staff"
     REMINDER_HANDOVER = "reminder_handover"
+    REMINDER_TO_MEMBERS = "reminder_to_members"
     DAILY_DIGEST = "daily_digest"
 
 
@@ -113,6 +114,11 @@ def reminder_message(step: str, case, for_date=None) -> tuple[str, str]:
         return (_("Still not acknowledged: %(title)s") % values,
                 _("%(body)s has not acknowledged “%(title)s”, issued on %(issued)s: please call its liaison.")
                 % values)
+    if kind == "to_members":
+        values["meeting"] = case.hearing_meeting
+        return (_("To the members by %(deadline)s: %(title)s") % values,
+                _("%(meeting)s hears the report on “%(title)s”: it must reach the members by %(deadline)s, ten days "
+                  "before the session (监督法).") % values)
     if kind == "handover":
         return (_("To be issued by %(deadline)s: %(title)s") % values,
                 _("The opinion “%(title)s” is still a draft; the rule set has it issued (交办) by %(deadline)s.")

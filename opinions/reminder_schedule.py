@@ -19,6 +19,11 @@ ESCALATION = "escalation"
 ACKNOWLEDGE = "ack"
 ACKNOWLEDGE_STAFF = "ack_staff"
 HANDOVER = "handover"
+TO_MEMBERS = "to_members"
+# 监督法: the report reaches the members ten days before the session that hears it; the staff are reminded this
+# many days before that.
+MEMBERS_DAYS_BEFORE_SESSION = 10
+MEMBERS_REMINDER_LEAD_DAYS = 3
 REPORT_STEPS = (BEFORE, OVERDUE, ESCALATION)
 
 
@@ -76,6 +81,16 @@ def acknowledgement_plan(issued: date, workdays: int, *, is_workday: Callable[[d
     first = nth_workday_after(issued, workdays, is_workday=is_workday)
     return [Step(ACKNOWLEDGE, first), Step(ACKNOWLEDGE_STAFF, nth_workday_after(first, workdays,
                                                                                    is_workday=is_workday))]
+
+
+def members_due(session: date) -> date:
+    """The day the report must reach the members: the rungs' due date."""
+    return session - timedelta(days=MEMBERS_DAYS_BEFORE_SESSION)
+
+
+def members_plan(due: date) -> list[Step]:
+    """The staff, a few days before the report must reach the members."""
+    return [Step(TO_MEMBERS, due - timedelta(days=MEMBERS_REMINDER_LEAD_DAYS))]
 
 
 def handover_plan(deadline: date, remind_before_days: int) -> list[Step]:

@@ -26,6 +26,8 @@ def step_label(step: str) -> str:
         return _("Acknowledgement reminder to the staff")
     if kind == "handover":
         return _("Hand-over reminder")
+    if kind == "to_members":
+        return _("Report to the members (ten days before the session)")
     return _("Circulated as overdue (通报)")
 
 

@@ -1,7 +1,7 @@
 """Planning the rungs of a case's reminder ladder. Called by the case services inside their transaction, so a plan
 can never disagree with the case it belongs to (design.md rule 4)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils import timezone
 from .. import reminder_schedule as schedule
 from .. import rule_checks, rules
 from ..choices import ReminderState
-from ..models import Case, Reminder
+from ..models import Case, Meeting, Reminder
 from ..workflow import OWED_STATUSES, CaseStatus
 
 REPLAN_BATCH = 1000
@@ -36,7 +36,10 @@ def replan_cases(cases, *, now: datetime | None = None) -> int:
         if case.kind not in rule_sets:
             rule_sets[case.kind] = rules.rule_set_for(case.kind)
             policies[case.kind] = rule_checks.reminder_policy(rule_sets[case.kind])
-    ladders = {case.pk: _ladders(case, rule_sets[case.kind]) for case in cases}
+    sessions = dict(Meeting.objects.filter(pk__in={c.hearing_meeting_id for c in cases} - {None})
+                    .values_list("pk", "start_date"))
+    ladders = {case.pk: _ladders(case, rule_sets[case.kind], sessions.get(case.hearing_meeting_id))
+               for case in cases}
     dates = [day for found in ladders.values() for _ladder, day in found]
     calendar = rules.ReminderCalendar(min(dates), max(dates)) if dates else None
     for case in cases:
@@ -45,7 +48,7 @@ def replan_cases(cases, *, now: datetime | None = None) -> int:
             for step in ladder(case, day, rule_sets[case.kind], policy, calendar.is_workday):
                 fire_at = _aware(schedule.fire_at(step, policy))
                 # A before-due rung already in the past at planning time is superseded by what is planned now.
-                if step.kind in (schedule.BEFORE, schedule.HANDOVER) and fire_at < now:
+                if step.kind in (schedule.BEFORE, schedule.HANDOVER, schedule.TO_MEMBERS) and fire_at < now:
                     continue
                 wanted[(case.pk, step.key, day)] = fire_at
     to_cancel, to_revive, to_move = [], [], []
@@ -91,7 +94,19 @@ def _handover_ladder(case, deadline, rule_set, policy, is_workday):
     return schedule.handover_plan(deadline, remind)
 
 
-def _ladders(case, rule_set) -> list[tuple]:
+def _members_ladder(case, due, rule_set, policy, is_workday):
+    return schedule.members_plan(due)
+
+
+def members_due(case, session: date | None):
+    """When the report must reach the members, for an issued case whose report the meeting starting on `session`
+    will hear."""
+    if session is None or case.status in (CaseStatus.DRAFT, CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
+        return None
+    return schedule.members_due(session)
+
+
+def _ladders(case, rule_set, session: date | None) -> list[tuple]:
     """The ladders a case needs now, each with the date its rungs belong to (the reminder's due date): the report's
     while the body owes it; acknowledgement while it is issued and not received; hand-over while a meeting's
     opinion is still a draft."""
@@ -100,6 +115,8 @@ def _ladders(case, rule_set) -> list[tuple]:
         found.append((_report_ladder, case.report_due))
     if case.status == CaseStatus.ISSUED and case.issued_date is not None:
         found.append((_acknowledgement_ladder, case.issued_date))
+    if (due := members_due(case, session)) is not None:
+        found.append((_members_ladder, due))
     if case.status == CaseStatus.DRAFT:
         deadline = rules.handover_deadline(case, rule_set)
         if deadline is not None:

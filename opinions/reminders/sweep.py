@@ -30,6 +30,7 @@ from ..models import Case, Reminder, RuleSet
 from ..notices import case_staff, directory_for_cases, reminder_event, reminder_message
 from ..tracking import locked_case, save_tracked
 from ..workflow import OWED_STATUSES, CaseStatus
+from .planning import members_due
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     reminders = list(Reminder.objects.select_for_update(of=("self",)).filter(
         pk__in=reminder_ids, state=ReminderState.CLAIMED).select_related("case", "case__lead_body",
-                                                                         "case__meeting"))
+                                                                         "case__meeting", "case__hearing_meeting"))
     if not reminders:
         return {}
     cases = {r.case_id: r.case for r in reminders}
@@ -147,6 +148,9 @@ def still_needed(reminder, case: Case) -> bool:
     kind = reminder.step.partition(":")[0]
     if kind in (schedule.ACKNOWLEDGE, schedule.ACKNOWLEDGE_STAFF):
         return case.status == CaseStatus.ISSUED and case.issued_date == reminder.due_date
+    if kind == schedule.TO_MEMBERS:
+        session = case.hearing_meeting.start_date if case.hearing_meeting_id else None
+        return members_due(case, session) == reminder.due_date
     if kind == schedule.HANDOVER:
         return (case.status == CaseStatus.DRAFT
                 and rules.handover_deadline(case, rules.rule_set_for(case.kind)) == reminder.due_date)
@@ -189,7 +193,7 @@ def build_reminder_messages(reminder, directory: Directory) -> list:
     key = f"r{reminder.pk}"
     common = {"key": key, "event": reminder_event(reminder.step), "subject": subject, "body": body,
               "case": case, "reminder": reminder}
-    if reminder.step in (schedule.ACKNOWLEDGE_STAFF, schedule.HANDOVER):
+    if reminder.step in (schedule.ACKNOWLEDGE_STAFF, schedule.HANDOVER, schedule.TO_MEMBERS):
         return messages_for(list(dict.fromkeys(case_staff(directory, case))), directory=directory, **common)
     recipients = directory.body_liaisons(case.lead_body_id)
     if reminder.step == schedule.OVERDUE:

@@ -142,3 +142,36 @@ def test_the_hand_over_days_are_the_rule_sets(make_case, meeting, world):
     RuleSet.objects.filter(case_kind="plan_execution").update(handover_days=20)
     case = services.case_issue(case=make_case(meeting=meeting), actor=world.staff, issued_date=date(2020, 9, 11))
     assert not late_handovers(Case.objects.filter(pk=case.pk), date(2026, 6, 10)).exists()
+
+
+# --- the report to the members, ten days before the session that hears it -----------------------------------------
+
+
+def test_the_staff_are_reminded_to_send_the_report_to_the_members_ten_days_before_the_session(make_case, world):
+    session = Meeting.objects.create(term=14, session=23, start_date=date(2026, 8, 26))
+    with time_machine.travel(local(2026, 6, 10, 10, 0), tick=False):
+        case = make_case(deadline_rule="before_meeting:20", deadline_rule_reason="监督法", hearing_meeting=session)
+        assert rungs(case, "to_members") == {}  # a draft: nothing to send yet
+        case = services.case_issue(case=case, actor=world.staff, issued_date=date(2026, 6, 10))
+    # Due to the members 08-16 (ten days before 08-26); the staff are told three days before, 08-13.
+    assert rungs(case, "to_members") == {"to_members": (date(2026, 8, 13), ReminderState.PLANNED)}
+    assert Reminder.objects.get(case=case, step="to_members").due_date == date(2026, 8, 16)
+    sweep_at(local(2026, 8, 13, 9, 0))
+    [subject] = inbox(world.staff, "reminder_to_members")
+    assert subject == f"请于 2026-08-16 前送达常委会组成人员：{case.title}"
+    assert inbox(world.liaison, "reminder_to_members") == []
+
+
+def test_moving_the_hearing_to_another_meeting_replans_the_reminder(make_case, world):
+    first = Meeting.objects.create(term=14, session=23, start_date=date(2026, 8, 26))
+    later = Meeting.objects.create(term=14, session=24, start_date=date(2026, 10, 28))
+    with time_machine.travel(local(2026, 6, 10, 10, 0), tick=False):
+        case = services.case_issue(case=make_case(deadline_rule="before_meeting:20", deadline_rule_reason="监督法",
+                                                  hearing_meeting=first), actor=world.staff,
+                                   issued_date=date(2026, 6, 10))
+        Case.objects.filter(pk=case.pk).update(hearing_meeting=later)
+        from opinions.reminders.planning import replan_reminders
+        replan_reminders(Case.objects.get(pk=case.pk))
+    planned = {r.due_date for r in Reminder.objects.filter(case=case, step="to_members",
+                                                           state=ReminderState.PLANNED)}
+    assert planned == {date(2026, 10, 18)}
