@@ -201,6 +201,9 @@ class Case(models.Model):
     # After a return (退回): when the revised report is due. The due date stays the legal one (overdue, statistics);
     # the reminders follow this date until the report is in again.
     resubmit_due = models.DateField(_("revised report due"), null=True, blank=True)
+    # 重新办理 (after 不满意) gives the case a new due date; the first report is still judged against the one in force
+    # when it was first due (its timeliness is recorded for good, domain.md §5).
+    first_cycle_due_date = models.DateField(_("due date before re-handling"), null=True, blank=True)
     due_basis = models.JSONField(_("how the due date was computed"), null=True, blank=True, editable=False)
     report_type = models.CharField(_("report required"), max_length=30, choices=choices.ReportType.choices,
                                    blank=True)

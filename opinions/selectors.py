@@ -118,9 +118,13 @@ def due_within_q(today: date, days: int) -> Q:
     return Q(status__in=OWED_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=days))
 
 
+# The due date the first submission is judged against: the one in force before any 重新办理 replaced it.
+FIRST_REPORT_DUE = Coalesce(F("first_cycle_due_date"), F("due_date"))
+
+
 def late_submission_q() -> Q:
-    """The final report was first submitted after the due date in force."""
-    return Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__gt=F("due_date"))
+    """The final report was first submitted after the due date in force for it."""
+    return Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__gt=FIRST_REPORT_DUE)
 
 
 def on_time_q(today: date) -> Q:
@@ -140,10 +144,11 @@ def on_time_q(today: date) -> Q:
     - neither: no due date (drafts, cases without a deadline rule), withdrawn, or owed, not yet due and never
       submitted.
 
-    Known limit: 重新办理 replaces the due date and no column keeps the one in force at the first submission, so a
-    first report that was late against the earlier deadline counts on time once the redo report is in.
+    重新办理 replaces the due date; the first submission is still judged against the one in force before it
+    (`first_cycle_due_date`), so a first report that came late stays late once the redo report is in.
     """
-    submitted_by_due_date = Q(submitted_date__isnull=False, due_date__isnull=False, submitted_date__lte=F("due_date"))
+    submitted_by_due_date = Q(submitted_date__isnull=False, due_date__isnull=False,
+                              submitted_date__lte=FIRST_REPORT_DUE)
     return submitted_by_due_date & ~overdue_q(today)
 
 
@@ -157,11 +162,12 @@ def lateness(today: date):
     """How late a case is, as a duration, on exactly the cases late_q counts (None on the others): an overdue case
     by its delay so far, first, since a report that came late and was returned is later still now; a late
     submission by its delay."""
-    def days(since):
-        return ExpressionWrapper(since - F("due_date"), output_field=models.DurationField())
+    def days(since, due):
+        return ExpressionWrapper(since - due, output_field=models.DurationField())
 
-    return models.Case(models.When(overdue_q(today), then=days(Value(today, output_field=models.DateField()))),
-                       models.When(late_submission_q(), then=days(F("submitted_date"))),
+    return models.Case(models.When(overdue_q(today), then=days(Value(today, output_field=models.DateField()),
+                                                              F("due_date"))),
+                       models.When(late_submission_q(), then=days(F("submitted_date"), FIRST_REPORT_DUE)),
                        output_field=models.DurationField())
 
 

@@ -194,7 +194,8 @@ def _redo_deadline(case: Case, today: date, redo_due_date: date | None) -> dict:
             raise InvalidInput(_("No next Standing Committee session is registered: give the new due date."),
                                field="redo_due_date", code=exc.code) from exc
     # The original due date stays for statistics; the redo deadline becomes the working one.
-    return {"due_date": due.due, "due_basis": due.to_dict(), "submitted_date": case.submitted_date}
+    return {"due_date": due.due, "due_basis": due.to_dict(), "submitted_date": case.submitted_date,
+            "first_cycle_due_date": case.first_cycle_due_date or case.due_date}
 
 
 # ---------------------------------------------------------------- what the vote does, said before and after

@@ -237,6 +237,18 @@ def test_rehandling_after_dissatisfied_is_late_once_the_new_date_passes_unanswer
     assert verdict(submit(case, world, date(2021, 2, 20)), date(2021, 3, 2)) == "on_time"
 
 
+def test_a_first_report_that_came_late_stays_late_after_rehandling(received_case, world):
+    case = accept(submit(received_case, world, DUE + timedelta(days=3)), world, date(2020, 12, 20))
+    assert verdict(case, date(2020, 12, 20)) == "late"
+    services.evaluation_record(case=case, actor=world.staff, entitled_to_vote=40, satisfied=5,
+                               basically_satisfied=5, dissatisfied=20, redo_due_date=date(2021, 3, 1),
+                               at=at(date(2020, 12, 28)))
+    case = Case.objects.get(pk=case.pk)
+    assert (case.due_date, case.first_cycle_due_date) == (date(2021, 3, 1), DUE)
+    # The redo report is in before the new date: the case was still reported late the first time.
+    assert verdict(submit(case, world, date(2021, 2, 20)), date(2021, 3, 2)) == "late"
+
+
 def test_a_reopened_case_past_its_due_date_is_late_not_both(received_case, world):
     settle_items(received_case, world, date(2020, 10, 10))
     case = accept(submit(received_case, world, DUE - timedelta(days=2)), world, date(2020, 12, 20))
@@ -350,3 +362,17 @@ def test_the_demos_returned_case_is_late_only_once_its_due_date_has_passed(world
     for today in (date(2026, 6, 10), returned.due_date, returned.due_date + timedelta(days=1), date(2027, 2, 1)):
         assert not Case.objects.filter(on_time_q(today)).filter(late_q(today)).exists(), today
     assert verdict(returned, date(2027, 2, 1)) == "late"
+
+
+def test_cases_rehandled_before_the_column_existed_get_their_first_due_date_from_history(received_case, world):
+    import importlib
+
+    from django.apps import apps
+
+    case = accept(submit(received_case, world, DUE + timedelta(days=3)), world, date(2020, 12, 20))
+    services.evaluation_record(case=case, actor=world.staff, entitled_to_vote=40, satisfied=5,
+                               basically_satisfied=5, dissatisfied=20, redo_due_date=date(2021, 3, 1),
+                               at=at(date(2020, 12, 28)))
+    Case.objects.filter(pk=case.pk).update(first_cycle_due_date=None)  # as stored before migration 0019
+    importlib.import_module("opinions.migrations.0019_first_cycle_due_date").from_history(apps, None)
+    assert Case.objects.get(pk=case.pk).first_cycle_due_date == DUE
