@@ -123,7 +123,9 @@ def _recompute_counted_on(year: int, *, actor, at=None) -> tuple[int, int]:
 def _counted_again(case: Case, basis: deadlines.DueDate) -> deadlines.DueDate:
     """The rule from the same anchor, and the approved extensions again on top of it."""
     fresh = rules.compute_due(str(basis.rule), case_kind=case.kind, anchor_event=basis.anchor_event,
-                              anchor_date=basis.anchor_date)
+                              anchor_date=basis.anchor_date,
+                              hearing_meeting=case.hearing_meeting.start_date if case.hearing_meeting else None,
+                              period=basis.period[0] if basis.period else 1)
     for step in basis.steps:
         if step.kind == "extended" and step.date > fresh.due:
             fresh = rules.extend_due(fresh, step.date, case_kind=case.kind)

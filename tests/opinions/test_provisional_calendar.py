@@ -251,3 +251,18 @@ def test_only_administrators_open_the_years_form(client, world):
     world.staff.save()
     client.force_login(world.staff)
     assert client.get(reverse("admin:opinions_calendarday_year")).status_code == 403
+
+
+def test_recomputing_keeps_the_meeting_and_the_period_a_date_was_counted_from(make_case, world, late_in_2026):
+    """A before_meeting date or a later periodic report is counted again from the same meeting and period."""
+    from opinions.models import Meeting
+
+    provisional_2027()
+    session = Meeting.objects.create(term=14, session=30, start_date=date(2027, 1, 18))
+    heard = services.case_issue(case=make_case(deadline_rule="before_meeting:15", deadline_rule_reason="监督法",
+                                               hearing_meeting=session), actor=world.staff,
+                                issued_date=date(2026, 12, 21))
+    assert (heard.due_date, heard.due_provisional) == (date(2027, 1, 1), True)  # 元旦 unknown yet: a Friday
+    entered = services.calendar_enter_year(year=2027, actor=None, rest_days=NEW_YEAR_2027, make_up_workdays={})
+    assert entered.recomputed == 1
+    assert Case.objects.get(pk=heard.pk).due_date == date(2026, 12, 31)  # a fixed point moves back
