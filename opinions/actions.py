@@ -133,14 +133,15 @@ CASE_ACTIONS = [
 CASE_ACTIONS_BY_SLUG = {spec.slug: spec for spec in CASE_ACTIONS}
 
 
-def _progress(item, actor, data):
-    services.item_report_progress(item=item, actor=actor, progress_note=data["progress_note"],
-                                  measures=data["measures"] or None, rectified_amount=data.get("rectified_amount"),
-                                  files=data["files"])
+def _reporting(service):
+    def run(item, actor, data):
+        service(item=item, actor=actor, progress_note=data["progress_note"], measures=data["measures"] or None,
+                rectified_amount=data.get("rectified_amount"), files=data["files"])
+    return run
 
 
 ITEM_ACTIONS = [
-    ActionSpec("report-progress", _("Report progress"), f.ProgressForm, _progress,
+    ActionSpec("report-progress", _("Report progress"), f.ProgressForm, _reporting(services.item_report_progress),
                frozenset({ItemAction.REPORT_PROGRESS}), _("Progress recorded."), "primary"),
     ActionSpec("mark-done", _("Mark done for verification"), f.MarkDoneForm,
                lambda item, actor, data: services.item_mark_done(item=item, actor=actor, **data),
@@ -154,6 +155,13 @@ ITEM_ACTIONS = [
     ActionSpec("carry-over", _("Carry over (持续整改)"), f.CarryOverForm,
                lambda item, actor, data: services.item_carry_over(item=item, actor=actor, **data),
                frozenset({ItemAction.CARRY_OVER}), _("Item carried over.")),
+    ActionSpec("report-follow-up", _("Report on the carried-over item"), f.ProgressForm,
+               _reporting(services.item_report_follow_up), frozenset({ItemAction.REPORT_FOLLOW_UP}),
+               _("Follow-up report recorded; the committee will verify the item or set the next report date."),
+               "primary",
+               description="持续整改: reports on a carried-over item, also after the case is closed. It answers the "
+                           "item's `next_report_date` (cleared; its reminders stop); the staff then `verify` the "
+                           "item (销号) or `carry-over` it again with the next date."),
 ]
 ITEM_ACTIONS_BY_SLUG = {spec.slug: spec for spec in ITEM_ACTIONS}
 

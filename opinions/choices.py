@@ -213,6 +213,7 @@ REFUSAL_ITEM_ACTION = {
     ItemAction.VERIFY: pgettext_lazy("Cannot … an item", "verify"),
     ItemAction.SEND_BACK: pgettext_lazy("Cannot … an item", "send back"),
     ItemAction.CARRY_OVER: pgettext_lazy("Cannot … an item", "carry over"),
+    ItemAction.REPORT_FOLLOW_UP: pgettext_lazy("Cannot … an item", "report on"),
 }
 REFUSAL_APPROVER = {
     ExtensionApprover.LEADER: pgettext_lazy("Extensions are decided by …", "the Council of Chairpersons"),

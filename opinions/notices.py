@@ -33,6 +33,7 @@ class Event(StrEnum):
     CASE_CLOSED = "case_closed"
     FURTHER_SUPERVISION = "further_supervision"
     DUE_DATE_RECOMPUTED = "due_date_recomputed"
+    FOLLOW_UP_REPORTED = "follow_up_reported"
     REMINDER_BEFORE = "reminder_before"
     REMINDER_OVERDUE = "reminder_overdue"
     REMINDER_ESCALATION = "reminder_escalation"
@@ -40,6 +41,8 @@ class Event(StrEnum):
     REMINDER_ACK_STAFF = "reminder_ack_staff"
     REMINDER_HANDOVER = "reminder_handover"
     REMINDER_TO_MEMBERS = "reminder_to_members"
+    REMINDER_FOLLOW_UP = "reminder_follow_up"
+    REMINDER_FOLLOW_UP_OVERDUE = "reminder_follow_up_overdue"
     DAILY_DIGEST = "daily_digest"
 
 
@@ -56,6 +59,7 @@ EVENT_AUDIENCE = {
     Event.CASE_CLOSED: "liaisons_and_staff",
     Event.FURTHER_SUPERVISION: "liaisons_and_staff",
     Event.DUE_DATE_RECOMPUTED: "bodies",
+    Event.FOLLOW_UP_REPORTED: "staff",
 }
 
 EVENT_SUBJECTS = {
@@ -70,6 +74,7 @@ EVENT_SUBJECTS = {
     Event.CASE_CLOSED: lambda: _("Case closed: %(title)s"),
     Event.FURTHER_SUPERVISION: lambda: _("Leadership decided further supervision: %(title)s"),
     Event.DUE_DATE_RECOMPUTED: lambda: _("Due date recomputed on the official calendar: %(title)s"),
+    Event.FOLLOW_UP_REPORTED: lambda: _("Follow-up report on a carried-over item: %(title)s"),
 }
 
 
@@ -99,13 +104,20 @@ def event_message(event: Event, case, detail: str = "") -> tuple[str, str]:
 
 
 @with_site_language
-def reminder_message(step: str, case, for_date=None) -> tuple[str, str]:
-    """A rung's subject and text; `for_date` is the date the rung belongs to (the hand-over deadline)."""
+def reminder_message(step: str, case, for_date=None, items=()) -> tuple[str, str]:
+    """A rung's subject and text; `for_date` is the date the rung belongs to (the hand-over deadline), `items` the
+    numbers of the carried-over items whose next report is due that day."""
     kind, _sep, days = step.partition(":")
     due = for_date or case.due_date
     due = _("%(date)s (provisional)") % {"date": due} if case.due_provisional and due == case.due_date else due
     values = {"title": case.title, "due": due, "body": case.lead_body.name, "issued": case.issued_date,
-              "deadline": for_date}
+              "deadline": for_date, "items": "、".join(str(number) for number in items)}
+    if kind in ("follow_up", "follow_up_overdue"):
+        subject = (_("Follow-up report due by %(deadline)s: %(title)s") if kind == "follow_up"
+                   else _("Follow-up report overdue since %(deadline)s: %(title)s"))
+        return (subject % values,
+                _("%(body)s must report by %(deadline)s on the carried-over items (持续整改) %(items)s of “%(title)s”.")
+                % values)
     if kind == "ack":
         return (_("Please acknowledge receipt: %(title)s") % values,
                 _("“%(title)s” was issued to %(body)s on %(issued)s and has not been acknowledged (签收) yet.")

@@ -6,7 +6,8 @@ reminder whose moment has passed and been superseded by a later step is skipped,
 
 Two shorter ladders come before it: a case not acknowledged (签收) N working days after it was issued reminds the
 liaisons, and N more the committee's staff; a draft whose meeting closed reminds the staff a few days before its
-hand-over (交办) deadline.
+hand-over (交办) deadline. After the report, an item carried over (持续整改) has a next report date: the liaisons a
+week before it, and the liaisons and the staff the day after it when the body has not reported.
 """
 
 from collections.abc import Callable, Iterable
@@ -20,6 +21,9 @@ ACKNOWLEDGE = "ack"
 ACKNOWLEDGE_STAFF = "ack_staff"
 HANDOVER = "handover"
 TO_MEMBERS = "to_members"
+FOLLOW_UP = "follow_up"
+FOLLOW_UP_OVERDUE = "follow_up_overdue"
+FOLLOW_UP_LEAD_DAYS = 7
 # 监督法: the report reaches the members ten days before the session that hears it; the staff are reminded this
 # many days before that.
 MEMBERS_DAYS_BEFORE_SESSION = 10
@@ -93,6 +97,12 @@ def members_plan(due: date) -> list[Step]:
     return [Step(TO_MEMBERS, due - timedelta(days=MEMBERS_REMINDER_LEAD_DAYS))]
 
 
+def follow_up_plan(due: date) -> list[Step]:
+    """A carried-over item's next report date (the rungs' due date): a week before, and the day after."""
+    return [Step(FOLLOW_UP, due - timedelta(days=FOLLOW_UP_LEAD_DAYS)),
+            Step(FOLLOW_UP_OVERDUE, due + timedelta(days=1))]
+
+
 def handover_plan(deadline: date, remind_before_days: int) -> list[Step]:
     """The staff, `remind_before_days` before the draft must be issued (交办)."""
     return [Step(HANDOVER, deadline - timedelta(days=remind_before_days))]
@@ -116,7 +126,10 @@ def in_window(local: datetime, policy: Policy, *, is_workday: Callable[[date], b
 
 def superseded(key: str, due_keys: Iterable[str]) -> bool:
     """A before-due reminder is stale when a later step of the same due date is already due too: after downtime,
-    "7 days before" is not sent when it is already "3 days before". Overdue and escalation steps never go stale."""
+    "7 days before" is not sent when it is already "3 days before", nor a carried-over item's week-before rung once
+    its overdue rung is due. Overdue and escalation steps never go stale."""
+    if key == FOLLOW_UP:
+        return FOLLOW_UP_OVERDUE in due_keys
     if not key.startswith(BEFORE):
         return False
     rank = step_rank(key)

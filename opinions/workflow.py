@@ -20,8 +20,10 @@ from enum import StrEnum
 __all__ = [
     "ACTIVE_FOR_ITEMS",
     "BODY_ITEM_CASE_STATUSES",
+    "CARRIED_OVER_CASE_STATUSES",
     "CLOSING_ACTIONS",
     "EXTENSION_REQUEST_STATUSES",
+    "FOLLOW_UP_CASE_STATUSES",
     "ITEMS_GUARDED_ACTIONS",
     "ITEM_TRANSITIONS",
     "OPEN_STATUSES",
@@ -105,6 +107,7 @@ class ItemAction(StrEnum):
     VERIFY = "verify"
     SEND_BACK = "send_back"
     CARRY_OVER = "carry_over"
+    REPORT_FOLLOW_UP = "report_follow_up"  # 持续整改: the body reports again on a carried-over item
 
 
 class ExtensionApprover(StrEnum):
@@ -146,6 +149,11 @@ BODY_ITEM_CASE_STATUSES: frozenset[CaseStatus] = frozenset({CaseStatus.IN_PROGRE
 # hands are off an accepted case), so it could only be carried over. After acceptance the case itself goes back,
 # with a 不满意 vote or by reopening it.
 SEND_BACK_CASE_STATUSES: frozenset[CaseStatus] = ACTIVE_FOR_ITEMS - {CaseStatus.ACCEPTED}
+# A carried-over item (持续整改) outlives the case's acceptance and closing: the body reports on it again by its next
+# report date, and the committee then verifies it (销号) or sets the next date, until it is done. The body does not
+# report while its final report is under review (submitted), as for any item.
+CARRIED_OVER_CASE_STATUSES: frozenset[CaseStatus] = ACTIVE_FOR_ITEMS | {CaseStatus.CLOSED}
+FOLLOW_UP_CASE_STATUSES: frozenset[CaseStatus] = CARRIED_OVER_CASE_STATUSES - {CaseStatus.SUBMITTED}
 
 # A case can be closed only when every item is verified (销号) or explicitly carried over (持续整改); satisfied and
 # basically-satisfied evaluations close the case, so the same guard applies to them. "Dissatisfied" does not close.
@@ -282,6 +290,10 @@ ITEM_TRANSITIONS: tuple[ItemTransition, ...] = (
     ItemTransition(_IA.CARRY_OVER, _I.NOT_STARTED, _I.CARRIED_OVER, _STAFF, ACTIVE_FOR_ITEMS),
     ItemTransition(_IA.CARRY_OVER, _I.IN_PROGRESS, _I.CARRIED_OVER, _STAFF, ACTIVE_FOR_ITEMS),
     ItemTransition(_IA.CARRY_OVER, _I.DONE, _I.CARRIED_OVER, _STAFF, ACTIVE_FOR_ITEMS),
+    # 持续整改 goes on after the case: a report by the next date, then 销号 or another date.
+    ItemTransition(_IA.REPORT_FOLLOW_UP, _I.CARRIED_OVER, _I.CARRIED_OVER, _BODY, FOLLOW_UP_CASE_STATUSES),
+    ItemTransition(_IA.VERIFY, _I.CARRIED_OVER, _I.CLOSED, _STAFF, CARRIED_OVER_CASE_STATUSES),
+    ItemTransition(_IA.CARRY_OVER, _I.CARRIED_OVER, _I.CARRIED_OVER, _STAFF, CARRIED_OVER_CASE_STATUSES),
 )
 
 
@@ -499,7 +511,8 @@ def check_item(
     """Return the status the item moves to, or raise :class:`TransitionRefused`.
 
     Order of the checks: the case status ("wrong_status", the case gates all work on its items), the item status
-    ("wrong_status"), then the role ("wrong_role"). Which items a co-liaison may touch is decided by the Django side.
+    ("wrong_status"), the case status that move needs (a carried-over item is still worked on in a closed case, no
+    other item is), then the role ("wrong_role"). Which items a co-liaison may touch is decided by the Django side.
     """
     item_status = ItemStatus(item_status)
     case_status = CaseStatus(case_status)
@@ -518,6 +531,8 @@ def check_item(
     row = _ITEMS_BY_ACTION_AND_SOURCE.get((action, item_status))
     if row is None:
         raise refuse("wrong_status", "item")
+    if case_status not in row.case_statuses:
+        raise refuse("wrong_status", "case")
     if not row.roles & held:
         raise refuse("wrong_role", "item")
     return row.target

@@ -41,4 +41,5 @@ ITEM_EXAMPLES = {
     "verify": {"note": "经核实，同意销号。"},
     "send-back": {"reason": "佐证材料不足"},
     "carry-over": {"reason": "长期工作，转持续整改", "next_report_date": "2099-06-30"},
+    "report-follow-up": {"progress_note": "长效管护机制已覆盖全部乡镇，资金已拨付到位。"},
 }

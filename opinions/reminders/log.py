@@ -28,6 +28,10 @@ def step_label(step: str) -> str:
         return _("Hand-over reminder")
     if kind == "to_members":
         return _("Report to the members (ten days before the session)")
+    if kind == "follow_up":
+        return _("Carried-over items: a week before the next report date")
+    if kind == "follow_up_overdue":
+        return _("Carried-over items: next report overdue")
     return _("Circulated as overdue (通报)")
 
 

@@ -1,18 +1,21 @@
 """Planning the rungs of a case's reminder ladder. Called by the case services inside their transaction, so a plan
 can never disagree with the case it belongs to (design.md rule 4)."""
 
+from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import reminder_schedule as schedule
 from .. import rule_checks, rules
 from ..choices import ReminderState
-from ..models import Case, Meeting, Reminder
-from ..workflow import OWED_STATUSES, CaseStatus
+from ..models import Case, CaseItem, Meeting, Reminder
+from ..workflow import OWED_STATUSES, CaseStatus, ItemStatus
 
 REPLAN_BATCH = 1000
+BEFORE_DUE_KINDS = (schedule.BEFORE, schedule.HANDOVER, schedule.TO_MEMBERS, schedule.FOLLOW_UP)
 
 
 def _aware(naive: datetime) -> datetime:
@@ -38,7 +41,9 @@ def replan_cases(cases, *, now: datetime | None = None) -> int:
             policies[case.kind] = rule_checks.reminder_policy(rule_sets[case.kind])
     sessions = dict(Meeting.objects.filter(pk__in={c.hearing_meeting_id for c in cases} - {None})
                     .values_list("pk", "start_date"))
-    ladders = {case.pk: _ladders(case, rule_sets[case.kind], sessions.get(case.hearing_meeting_id))
+    follow_ups = follow_up_dates(cases)
+    ladders = {case.pk: _ladders(case, rule_sets[case.kind], sessions.get(case.hearing_meeting_id),
+                                 follow_ups[case.pk])
                for case in cases}
     dates = [day for found in ladders.values() for _ladder, day in found]
     calendar = rules.ReminderCalendar(min(dates), max(dates)) if dates else None
@@ -48,7 +53,7 @@ def replan_cases(cases, *, now: datetime | None = None) -> int:
             for step in ladder(case, day, rule_sets[case.kind], policy, calendar.is_workday):
                 fire_at = _aware(schedule.fire_at(step, policy))
                 # A before-due rung already in the past at planning time is superseded by what is planned now.
-                if step.kind in (schedule.BEFORE, schedule.HANDOVER, schedule.TO_MEMBERS) and fire_at < now:
+                if step.kind in BEFORE_DUE_KINDS and fire_at < now:
                     continue
                 wanted[(case.pk, step.key, day)] = fire_at
     to_cancel, to_revive, to_move = [], [], []
@@ -98,6 +103,22 @@ def _members_ladder(case, due, rule_set, policy, is_workday):
     return schedule.members_plan(due)
 
 
+def _follow_up_ladder(case, due, rule_set, policy, is_workday):
+    return schedule.follow_up_plan(due)
+
+
+def follow_up_dates(cases) -> dict[int, dict[date, list[int]]]:
+    """Per case, the next report dates of its carried-over items (持续整改) and the numbers of the items due each
+    day, in one query for the batch. A withdrawn case has none (it cannot have carried-over items)."""
+    found = defaultdict(lambda: defaultdict(list))
+    rows = (CaseItem.objects.filter(case__in=[case.pk for case in cases], status=ItemStatus.CARRIED_OVER,
+                                    next_report_date__isnull=False)
+            .order_by("number").values_list("case_id", "next_report_date", "number"))
+    for case_id, day, number in rows:
+        found[case_id][day].append(number)
+    return found
+
+
 def members_due(case, session: date | None):
     """When the report must reach the members, for an issued case whose report the meeting starting on `session`
     will hear."""
@@ -106,11 +127,11 @@ def members_due(case, session: date | None):
     return schedule.members_due(session)
 
 
-def _ladders(case, rule_set, session: date | None) -> list[tuple]:
+def _ladders(case, rule_set, session: date | None, follow_ups) -> list[tuple]:
     """The ladders a case needs now, each with the date its rungs belong to (the reminder's due date): the report's
     while the body owes it; acknowledgement while it is issued and not received; hand-over while a meeting's
-    opinion is still a draft."""
-    found = []
+    opinion is still a draft; each next report date of its carried-over items, even after the case closed."""
+    found = [(_follow_up_ladder, day) for day in sorted(follow_ups)]
     if case.status in OWED_STATUSES and case.report_due is not None:
         found.append((_report_ladder, case.report_due))
     if case.status == CaseStatus.ISSUED and case.issued_date is not None:
@@ -125,10 +146,11 @@ def _ladders(case, rule_set, session: date | None) -> list[tuple]:
 
 
 def replan_open_cases(case_kind: str) -> int:
-    """After a rule set changes (reminder days, window, escalation, hand-over): re-plan every open case and every
-    draft of that kind."""
-    ids = list(Case.objects.filter(kind=case_kind, status__in=[*OWED_STATUSES, CaseStatus.DRAFT])
-               .values_list("pk", flat=True))
+    """After a rule set changes (reminder days, window, escalation, hand-over): re-plan every open case, every
+    draft and every case with a carried-over item still to be reported on, of that kind."""
+    following_up = Q(items__status=ItemStatus.CARRIED_OVER, items__next_report_date__isnull=False)
+    ids = list(Case.objects.filter(Q(status__in=[*OWED_STATUSES, CaseStatus.DRAFT]) | following_up, kind=case_kind)
+               .order_by("pk").values_list("pk", flat=True).distinct())
     created = 0
     for offset in range(0, len(ids), REPLAN_BATCH):
         with transaction.atomic():

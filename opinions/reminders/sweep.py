@@ -30,7 +30,7 @@ from ..models import Case, Reminder, RuleSet
 from ..notices import case_staff, directory_for_cases, reminder_event, reminder_message
 from ..tracking import locked_case, save_tracked
 from ..workflow import OWED_STATUSES, CaseStatus
-from .planning import members_due
+from .planning import follow_up_dates, members_due
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +98,16 @@ def deliver(reminder_ids, *, now: datetime | None = None) -> dict[str, int]:
     if not reminders:
         return {}
     cases = {r.case_id: r.case for r in reminders}
+    for reminder in reminders:  # one object per case, so what is cached on it below is seen by each of its rungs
+        reminder.case = cases[reminder.case_id]
     co_bodies = defaultdict(list)
     for case_id, body_id in Case.co_bodies.through.objects.filter(case_id__in=cases).values_list("case_id",
                                                                                                   "body_id"):
         co_bodies[case_id].append(body_id)
+    follow_ups = follow_up_dates(cases.values())
     for case in cases.values():
         case._co_body_ids = set(co_bodies[case.pk])  # the cache permissions.co_body_ids reads
+        case._follow_ups = follow_ups[case.pk]
     also_due = defaultdict(set)
     # A failed later step supersedes nothing: the earlier one must still go out.
     for case_id, due_date, step in Reminder.objects.filter(case_id__in=cases, fire_at__lte=now).exclude(
@@ -144,8 +148,11 @@ def _deliver_one(reminder, due_steps: set[str], directory: Directory, *, now: da
 
 def still_needed(reminder, case: Case) -> bool:
     """Whether the case still stands where the rung was planned for: the same due date while the report is owed, not
-    yet acknowledged, or still a draft with the same hand-over deadline."""
+    yet acknowledged, still a draft with the same hand-over deadline, or a carried-over item still to be reported on
+    by that date (`case._follow_ups`, filled by deliver())."""
     kind = reminder.step.partition(":")[0]
+    if kind in (schedule.FOLLOW_UP, schedule.FOLLOW_UP_OVERDUE):
+        return reminder.due_date in case._follow_ups
     if kind in (schedule.ACKNOWLEDGE, schedule.ACKNOWLEDGE_STAFF):
         return case.status == CaseStatus.ISSUED and case.issued_date == reminder.due_date
     if kind == schedule.TO_MEMBERS:
@@ -189,14 +196,15 @@ def retry_failed(reminder_ids) -> int:
 
 def build_reminder_messages(reminder, directory: Directory) -> list:
     case = reminder.case
-    subject, body = reminder_message(reminder.step, case, reminder.due_date)
+    subject, body = reminder_message(reminder.step, case, reminder.due_date,
+                                     items=case._follow_ups.get(reminder.due_date, ()))
     key = f"r{reminder.pk}"
     common = {"key": key, "event": reminder_event(reminder.step), "subject": subject, "body": body,
               "case": case, "reminder": reminder}
     if reminder.step in (schedule.ACKNOWLEDGE_STAFF, schedule.HANDOVER, schedule.TO_MEMBERS):
         return messages_for(list(dict.fromkeys(case_staff(directory, case))), directory=directory, **common)
     recipients = directory.body_liaisons(case.lead_body_id)
-    if reminder.step == schedule.OVERDUE:
+    if reminder.step in (schedule.OVERDUE, schedule.FOLLOW_UP_OVERDUE):
         # 催办通知 to the body, copied to its leader and to the supervising committee (domain.md §7).
         recipients += case_staff(directory, case)
     elif reminder.step == schedule.ESCALATION:

@@ -17,7 +17,14 @@ from .drafts import (
 )
 from .evaluations import evaluation_outcome, evaluation_outlook, evaluation_record
 from .extensions import extension_decide, extension_decide_pending, extension_request
-from .items import item_carry_over, item_mark_done, item_report_progress, item_send_back, item_verify
+from .items import (
+    item_carry_over,
+    item_mark_done,
+    item_report_follow_up,
+    item_report_progress,
+    item_send_back,
+    item_verify,
+)
 from .lifecycle import (
     case_acknowledge,
     case_close,
@@ -62,6 +69,7 @@ __all__ = [
     "item_add",
     "item_carry_over",
     "item_mark_done",
+    "item_report_follow_up",
     "item_report_progress",
     "item_send_back",
     "item_update_draft",

@@ -11,9 +11,11 @@ from npc_tracker.errors import InvalidInput
 from .. import workflow
 from ..errors import from_transition_refused
 from ..models import CaseItem
+from ..notices import Event, notify_event
 from ..permissions import item_roles
+from ..reminders.planning import replan_reminders
 from ..tracking import locked_case, save_tracked
-from ..workflow import ItemAction
+from ..workflow import ItemAction, ItemStatus
 from .attachments import attach_files
 from .common import local_date, required_text
 
@@ -34,26 +36,36 @@ def _rectified(item: CaseItem, amount) -> dict:
 def _item_transition(item: CaseItem, action: ItemAction, *, actor, reason: str, at=None, **changes) -> CaseItem:
     case = locked_case(item.case)
     item = CaseItem.objects.select_for_update(of=("self",)).select_related("case").get(pk=item.pk)
+    before = item.status
     try:
         item.status = workflow.check_item(action, item.status, case.status, item_roles(actor, item))
     except workflow.TransitionRefused as exc:
         raise from_transition_refused(exc) from exc
+    carried_over = ItemStatus.CARRIED_OVER in (before, item.status)
     for name, value in changes.items():
         setattr(item, name, value)
     save_tracked(item, actor=actor, reason=reason, at=at)
+    if carried_over:  # the follow-up reminders of the item's next report date
+        replan_reminders(case)
+    return item
+
+
+def _report(item: CaseItem, action: ItemAction, *, actor, progress_note: str, measures: str | None, rectified_amount,
+            files, at, **changes) -> CaseItem:
+    progress_note = required_text(progress_note, "progress_note", _("Describe the progress."))
+    changes.update(progress_note=progress_note, **_rectified(item, rectified_amount))
+    if measures is not None:
+        changes["measures"] = measures.strip()
+    item = _item_transition(item, action, actor=actor, reason=progress_note, at=at, **changes)
+    attach_files(files, case=item.case, actor=actor, item=item)
     return item
 
 
 @transaction.atomic
 def item_report_progress(*, item: CaseItem, actor, progress_note: str, measures: str | None = None,
                          rectified_amount=None, files=(), at=None) -> CaseItem:
-    progress_note = required_text(progress_note, "progress_note", _("Describe the progress."))
-    changes = {"progress_note": progress_note, **_rectified(item, rectified_amount)}
-    if measures is not None:
-        changes["measures"] = measures.strip()
-    item = _item_transition(item, ItemAction.REPORT_PROGRESS, actor=actor, reason=progress_note, at=at, **changes)
-    attach_files(files, case=item.case, actor=actor, item=item)
-    return item
+    return _report(item, ItemAction.REPORT_PROGRESS, actor=actor, progress_note=progress_note, measures=measures,
+                   rectified_amount=rectified_amount, files=files, at=at)
 
 
 @transaction.atomic
@@ -79,9 +91,21 @@ def item_send_back(*, item: CaseItem, actor, reason: str, at=None) -> CaseItem:
 
 
 @transaction.atomic
+def item_report_follow_up(*, item: CaseItem, actor, progress_note: str, measures: str | None = None,
+                          rectified_amount=None, files=(), at=None) -> CaseItem:
+    """持续整改: the body reports on a carried-over item, even after the case closed. The report answers the next
+    report date (its reminders stop); the committee then verifies the item (销号) or sets the next date."""
+    item = _report(item, ItemAction.REPORT_FOLLOW_UP, actor=actor, progress_note=progress_note, measures=measures,
+                   rectified_amount=rectified_amount, files=files, at=at, next_report_date=None)
+    notify_event(item.case, Event.FOLLOW_UP_REPORTED, actor=actor, ref=f"i{item.pk}:{item.history.latest().pk}",
+                 detail=_("Item %(number)s: %(note)s") % {"number": item.number, "note": item.progress_note}, at=at)
+    return item
+
+
+@transaction.atomic
 def item_carry_over(*, item: CaseItem, actor, reason: str, next_report_date: date | None, at=None) -> CaseItem:
     """持续整改: the item stops blocking the case's closing, and the body reports on it again by `next_report_date`
-    (after today)."""
+    (after today). A carried-over item is carried over again with its next date, after the body's follow-up report."""
     reason = required_text(reason, "reason", _("Say why the item is carried over (e.g. long-term rectification)."))
     if next_report_date is None:
         raise InvalidInput(_("Give the date by which the body next reports on this item."), field="next_report_date")

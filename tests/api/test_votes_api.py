@@ -125,3 +125,26 @@ def test_an_administrator_sets_the_vote_base_of_a_rule_set(world):
     assert (response.status_code, response.json()["vote_base"]) == (200, "all_members")
     refused = client_for(world.nobody).patch(url, {"vote_base": "two_thirds"}, format="json")
     assert refused.status_code == 400
+
+
+def test_the_body_reports_on_a_carried_over_item_of_a_closed_case_and_nobody_else_does(received_case, world):
+    from opinions import services
+
+    services.report_submit(case=received_case, actor=world.liaison, kind="final", title="报告", text="正文")
+    services.report_accept(case=received_case, actor=world.staff, carry_over_reason="长期工作",
+                           next_report_date=today().replace(year=today().year + 1))
+    services.case_close(case=received_case, actor=world.staff)
+    item = received_case.items.first()
+    url = case_url(received_case, f"items/{item.pk}/report-follow-up")
+    body = {"progress_note": "长效机制已建立"}
+    assert client_for(world.court_liaison).post(url, body, format="json").status_code == 404
+    staff = client_for(world.staff).post(url, body, format="json")
+    assert (staff.status_code, staff.json()["code"]) == (403, "not_allowed")
+    done = client_for(world.liaison).post(url, body, format="json")
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["next_report_date"], done.json()["progress_note"]) == (
+        "carried_over", None, "长效机制已建立")
+    verified = client_for(world.staff).post(case_url(received_case, f"items/{item.pk}/verify"), {}, format="json")
+    assert (verified.status_code, verified.json()["status"]) == (200, "closed")
+    again = client_for(world.liaison).post(url, body, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "wrong_status")

@@ -49,11 +49,6 @@ def accepted(case, w):
     return case
 
 
-def settled(case, w):
-    return accepted(case, w)
-    return case
-
-
 def closed(case, w):
     return services.case_close(case=accepted(case, w), actor=w.staff)
 
@@ -270,6 +265,9 @@ ITEM_SCENARIOS = {
     "send-back": (lambda c, w: done(received(c, w), w), "staff", "liaison", {"reason": "证据不足"}, "in_progress"),
     "carry-over": (received, "staff", "liaison", {"reason": "长期工作", "next_report_date": "2026-12-31"},
                    "carried_over"),
+    # 持续整改 after closing: the body reports on the items the acceptance carried over.
+    "report-follow-up": (lambda c, w: closed(received(c, w), w), "liaison", "staff",
+                         {"progress_note": "长效机制已建立", "measures": ""}, "carried_over"),
 }
 
 

@@ -134,14 +134,20 @@ BODY = {"liaison", "co_liaison"}
 CASE_WITH_BODY = {"in_progress", "in_consultation"}
 CASE_ACTIVE = {"in_progress", "in_consultation", "submitted", "accepted"}
 
-# action -> case statuses in which it is possible at all
+# A carried-over item is worked on after the case closes; the body does not report while the report is reviewed.
+CASE_CARRIED = CASE_ACTIVE | {"closed"}
+CASE_FOLLOW_UP = CASE_CARRIED - {"submitted"}
+# action -> case statuses in which it is possible for the items it moves from the state they are in
 EXPECTED_ITEM_CASE_STATUSES = {
     "report_progress": CASE_WITH_BODY,
     "mark_done": CASE_WITH_BODY,
     "verify": CASE_ACTIVE,
     "send_back": {"in_progress", "in_consultation", "submitted"},  # nobody could work on it after acceptance
     "carry_over": CASE_ACTIVE,
+    "report_follow_up": CASE_FOLLOW_UP,
 }
+EXPECTED_CARRIED_OVER_CASE_STATUSES = {"report_follow_up": CASE_FOLLOW_UP, "verify": CASE_CARRIED,
+                                       "carry_over": CASE_CARRIED}
 # (item status, action) -> (next item status, roles allowed)
 EXPECTED_ITEM_TABLE = {
     ("not_started", "report_progress"): ("in_progress", BODY),
@@ -152,6 +158,9 @@ EXPECTED_ITEM_TABLE = {
     ("not_started", "carry_over"): ("carried_over", {"staff"}),
     ("in_progress", "carry_over"): ("carried_over", {"staff"}),
     ("done", "carry_over"): ("carried_over", {"staff"}),
+    ("carried_over", "report_follow_up"): ("carried_over", BODY),
+    ("carried_over", "verify"): ("closed", {"staff"}),
+    ("carried_over", "carry_over"): ("carried_over", {"staff"}),
 }
 
 
@@ -164,7 +173,9 @@ def test_check_item_returns_the_documented_next_status_or_refuses_with_the_right
     item_status, case_status, action, roles
 ):
     expected = EXPECTED_ITEM_TABLE.get((item_status.value, action.value))
-    if case_status.value not in EXPECTED_ITEM_CASE_STATUSES[action.value] or expected is None:
+    carried = EXPECTED_CARRIED_OVER_CASE_STATUSES if item_status is ItemStatus.CARRIED_OVER else {}
+    statuses = carried.get(action.value, EXPECTED_ITEM_CASE_STATUSES[action.value])
+    if case_status.value not in statuses or expected is None:
         expected_code = "wrong_status"
     else:
         target, allowed = expected
@@ -409,7 +420,11 @@ def test_a_co_liaison_has_no_case_actions_only_item_actions(status):
         ),
         pytest.param("done", "closed", {"staff"}, [], id="closed_case_freezes_items"),
         pytest.param("closed", "accepted", set(Role), [], id="verified_item_is_final"),
-        pytest.param("carried_over", "in_progress", set(Role), [], id="carried_over_item_is_final"),
+        pytest.param("carried_over", "closed", {"liaison"}, [ItemAction.REPORT_FOLLOW_UP],
+                     id="carried_over_item_is_reported_on_after_closing"),
+        pytest.param("carried_over", "closed", {"staff"}, [ItemAction.VERIFY, ItemAction.CARRY_OVER],
+                     id="carried_over_item_is_verified_or_carried_again"),
+        pytest.param("carried_over", "submitted", {"liaison"}, [], id="no_follow_up_while_the_report_is_reviewed"),
     ],
 )
 def test_available_item_actions_for_typical_actors(item_status, case_status, roles, expected):
