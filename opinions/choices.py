@@ -77,6 +77,25 @@ class ItemKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up after the evaluation")
 
 
+class RectificationType(models.TextChoices):
+    """How an audit problem is to be rectified (审计整改分类)."""
+
+    IMMEDIATE = "immediate", _("Rectify at once (立行立改)")
+    PHASED = "phased", _("Rectify in stages (分阶段整改)")
+    CONTINUING = "continuing", _("Continuing rectification (持续整改)")
+
+
+# The ways money found by the audit is rectified, in the order the December report lists them: the model's field and
+# its label. Their sum is the problem's amount rectified.
+RECTIFIED_BY_WAY = (
+    ("paid_to_treasury", _("Paid to the treasury (上缴财政)")),
+    ("disbursed", _("Disbursed (拨付)")),
+    ("accounts_adjusted", _("Accounts adjusted (调整账目)")),
+    ("returned_to_source", _("Returned to the original funding channel (归还原资金渠道)")),
+    ("losses_recovered", _("Losses recovered (挽回损失)")),
+)
+
+
 class ExtensionDecision(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")

@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
-from django.db.models import Avg, Count, Q, QuerySet, Sum, Value
+from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -24,9 +23,10 @@ from agencies.models import Membership, MembershipRole
 from agencies.selectors import user_scope
 from npc_tracker.errors import InvalidInput
 
+from . import audit_figures
 from . import reminder_schedule as schedule
 from .choices import EvaluationResult, ReminderState
-from .models import Case, CaseItem, Evaluation, Reminder
+from .models import Case, Evaluation, Reminder
 from .reminders.log import step_label
 from .selectors import (
     DueSoon,
@@ -38,8 +38,9 @@ from .selectors import (
     on_time_q,
     overdue_q,
     owed_with_due_date_q,
+    rate,
 )
-from .workflow import OPEN_STATUSES, CaseStatus, ItemStatus
+from .workflow import OPEN_STATUSES, CaseStatus
 
 
 def _dissatisfied() -> QuerySet[Evaluation]:
@@ -49,11 +50,6 @@ def _dissatisfied() -> QuerySet[Evaluation]:
 def rehandled_q() -> Q:
     """Re-handled after an evaluation found the handling 不满意."""
     return Q(pk__in=_dissatisfied().values("case"))
-
-
-def rate(part, whole) -> float | None:
-    """A percentage with one decimal, or None when there is nothing to measure (not 0 %: nothing was late)."""
-    return round(float(100 * part / whole), 1) if whole else None
 
 
 @dataclass(frozen=True)
@@ -71,8 +67,8 @@ class Figures:
     red: int
     amber: int
     green: int
-    items: int
-    items_rectified: int
+    audit_problems: int
+    audit_problems_rectified: int
     rectification_rate: float | None
     amount_involved: Decimal
     amount_rectified: Decimal
@@ -100,10 +96,7 @@ def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
         # Its own subquery: joining the evaluations would count a case once per evaluation in the figures above.
         rehandled=Count("pk", filter=rehandled_q()),
     )
-    zero = Value(Decimal(0), output_field=models.DecimalField())
-    items = CaseItem.objects.filter(case__in=cases.values("pk")).aggregate(
-        total=Count("pk"), rectified=Count("pk", filter=Q(status=ItemStatus.CLOSED)),
-        involved=Coalesce(Sum("amount"), zero), amount_rectified=Coalesce(Sum("rectified_amount"), zero))
+    audit = audit_figures.rectification(audit_figures.problems_of(cases))
     return Figures(
         open=counts["open"], overdue=counts["overdue"], due_within_7=counts["due_within_7"],
         due_within_30=counts["due_within_30"], closed_this_year=counts["closed_this_year"],
@@ -112,10 +105,9 @@ def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
         rehandled=counts["rehandled"], late_handovers=late_handovers(cases, today).count(),
         red=counts["overdue"], amber=counts["amber"],
         green=counts["owed"] - counts["overdue"] - counts["amber"],  # the three colours split what is owed
-        items=items["total"], items_rectified=items["rectified"],
-        rectification_rate=rate(items["rectified"], items["total"]),
-        amount_involved=items["involved"], amount_rectified=items["amount_rectified"],
-        rectification_rate_by_amount=rate(items["amount_rectified"], items["involved"]),
+        audit_problems=audit.problems, audit_problems_rectified=audit.rectified, rectification_rate=audit.rate,
+        amount_involved=audit.amount_involved, amount_rectified=audit.amount_rectified,
+        rectification_rate_by_amount=audit.rate_by_amount,
     )
 
 

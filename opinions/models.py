@@ -547,3 +547,70 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.step} @ {self.fire_at:%Y-%m-%d %H:%M}"
+
+
+class AuditArea(models.Model):
+    """An area of the audit work report (预算执行, 部门预算, 重大政策落实 …), in the report's order; editable."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("audit area")
+        verbose_name_plural = _("audit areas")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+def _money(label):
+    return models.DecimalField(label, max_digits=14, decimal_places=2, null=True, blank=True,
+                               validators=[MinValueValidator(0)])
+
+
+class AuditProblem(models.Model):
+    """One problem of the audit work report's list (审计查出问题整改台账), domain.md §10. It is an item of the audit
+    rectification case — so it has the item's workflow, evidence files and history, its unit is the item's
+    responsible body, its text, amount involved and amount rectified (万元) are the item's — plus what only an audit
+    problem has."""
+
+    item = models.OneToOneField(CaseItem, verbose_name=_("item"), primary_key=True, on_delete=models.PROTECT,
+                                related_name="audit")
+    reference = models.CharField(_("reference"), max_length=40, help_text=_("The audit office's own reference."))
+    audit_year = models.PositiveSmallIntegerField(_("audit year"), help_text=_("The fiscal year audited."),
+                                                  validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    area = models.ForeignKey(AuditArea, verbose_name=_("area"), on_delete=models.PROTECT, related_name="problems")
+    problem_type = models.CharField(_("problem type"), max_length=100)
+    rectification_type = models.CharField(_("rectification type"), max_length=20,
+                                          choices=choices.RectificationType.choices)
+    paid_to_treasury = _money(_("paid to the treasury (10,000 yuan)"))
+    disbursed = _money(_("disbursed (10,000 yuan)"))
+    accounts_adjusted = _money(_("accounts adjusted (10,000 yuan)"))
+    returned_to_source = _money(_("returned to the original funding channel (10,000 yuan)"))
+    losses_recovered = _money(_("losses recovered (10,000 yuan)"))
+    rules_made = models.PositiveIntegerField(_("rules made"), default=0)
+    people_dealt_with = models.PositiveIntegerField(_("people dealt with"), default=0)
+    matters_referred = models.PositiveIntegerField(_("matters referred"), default=0)
+    # 屡审屡犯: the same unit's problem of the same type in an earlier audit year, confirmed by the staff.
+    repeat_of = models.ForeignKey("self", verbose_name=_("repeat of"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="repeated_by", editable=False)
+    verified_by = models.ForeignKey(USER, verbose_name=_("verified by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("audit problem")
+        verbose_name_plural = _("audit problems")
+        ordering = ["audit_year", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit_year", "reference"], name="unique_audit_problem_reference"),
+            models.CheckConstraint(condition=~Q(repeat_of=models.F("item")), name="audit_problem_not_its_own_repeat"),
+        ]
+        indexes = [models.Index(fields=["problem_type", "audit_year"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.item.heading}"

@@ -410,3 +410,8 @@ def report_versions(case: Case, report_pk: int) -> tuple[Report, Report]:
     if previous is None:
         raise Report.DoesNotExist
     return previous, report
+
+
+def rate(part, whole) -> float | None:
+    """A percentage with one decimal, or None when there is nothing to measure (not 0 %: nothing was late)."""
+    return round(float(100 * part / whole), 1) if whole else None

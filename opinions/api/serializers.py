@@ -331,12 +331,14 @@ class DashboardFiguresSerializer(serializers.Serializer):
     red = serializers.IntegerField()
     amber = serializers.IntegerField()
     green = serializers.IntegerField()
-    items = serializers.IntegerField()
-    items_rectified = serializers.IntegerField()
-    rectification_rate = serializers.FloatField(allow_null=True)
+    audit_problems = serializers.IntegerField(help_text="Audit problems (审计查出问题) of these cases.")
+    audit_problems_rectified = serializers.IntegerField(help_text="Of them, verified as rectified (销号).")
+    rectification_rate = serializers.FloatField(
+        allow_null=True, help_text="整改率 by count, %: audit problems verified over audit problems.")
     amount_involved = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="10,000 yuan")
     amount_rectified = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="10,000 yuan")
-    rectification_rate_by_amount = serializers.FloatField(allow_null=True)
+    rectification_rate_by_amount = serializers.FloatField(
+        allow_null=True, help_text="整改率 by amount, %: amount rectified over amount involved, audit problems only.")
 
 
 class LeagueRowSerializer(serializers.Serializer):

@@ -4,6 +4,12 @@ What the modules share (saving with history, locking, refusing) is in common.py,
 transitions.py."""
 
 from .attachments import attach_files, attachment_add
+from .audit import (
+    ListedProblem,
+    audit_problem_confirm_repeat,
+    audit_problem_report,
+    audit_problems_save,
+)
 from .calendar_days import calendar_day_update, calendar_enter_year
 from .drafts import (
     DRAFT_FIELDS,
@@ -42,8 +48,12 @@ __all__ = [
     "DRAFT_FIELDS",
     "ITEM_FIELDS",
     "RULE_SET_FIELDS",
+    "ListedProblem",
     "attach_files",
     "attachment_add",
+    "audit_problem_confirm_repeat",
+    "audit_problem_report",
+    "audit_problems_save",
     "calendar_day_update",
     "calendar_enter_year",
     "case_acknowledge",

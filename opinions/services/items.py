@@ -10,14 +10,14 @@ from npc_tracker.errors import InvalidInput
 
 from .. import workflow
 from ..errors import from_transition_refused
-from ..models import CaseItem
+from ..models import AuditProblem, CaseItem
 from ..notices import Event, notify_event
 from ..permissions import item_roles
 from ..reminders.planning import replan_reminders
 from ..tracking import locked_case, save_tracked
 from ..workflow import ItemAction, ItemStatus
 from .attachments import attach_files
-from .common import local_date, required_text
+from .common import local_date, moment, required_text
 
 
 def _rectified(item: CaseItem, amount) -> dict:
@@ -50,8 +50,9 @@ def _item_transition(item: CaseItem, action: ItemAction, *, actor, reason: str, 
     return item
 
 
-def _report(item: CaseItem, action: ItemAction, *, actor, progress_note: str, measures: str | None, rectified_amount,
-            files, at, **changes) -> CaseItem:
+def report_on_item(item: CaseItem, action: ItemAction, *, actor, progress_note: str, measures: str | None,
+                   rectified_amount, files, at, **changes) -> CaseItem:
+    """The body's report on an item (progress, or the follow-up of a carried-over one), evidence files included."""
     progress_note = required_text(progress_note, "progress_note", _("Describe the progress."))
     changes.update(progress_note=progress_note, **_rectified(item, rectified_amount))
     if measures is not None:
@@ -64,8 +65,8 @@ def _report(item: CaseItem, action: ItemAction, *, actor, progress_note: str, me
 @transaction.atomic
 def item_report_progress(*, item: CaseItem, actor, progress_note: str, measures: str | None = None,
                          rectified_amount=None, files=(), at=None) -> CaseItem:
-    return _report(item, ItemAction.REPORT_PROGRESS, actor=actor, progress_note=progress_note, measures=measures,
-                   rectified_amount=rectified_amount, files=files, at=at)
+    return report_on_item(item, ItemAction.REPORT_PROGRESS, actor=actor, progress_note=progress_note,
+                          measures=measures, rectified_amount=rectified_amount, files=files, at=at)
 
 
 @transaction.atomic
@@ -80,8 +81,18 @@ def item_mark_done(*, item: CaseItem, actor, measures: str, rectified_amount=Non
 
 @transaction.atomic
 def item_verify(*, item: CaseItem, actor, note: str = "", at=None) -> CaseItem:
-    return _item_transition(item, ItemAction.VERIFY, actor=actor, reason=note or _("Verified and closed"), at=at,
+    item = _item_transition(item, ItemAction.VERIFY, actor=actor, reason=note or _("Verified and closed"), at=at,
                             committee_note=note.strip())
+    _record_verification(item, actor, at)
+    return item
+
+
+def _record_verification(item: CaseItem, actor, at) -> None:
+    """销号 of an audit problem: who and when, on the ledger's row."""
+    problem = AuditProblem.objects.filter(pk=item.pk).first()
+    if problem is not None:
+        problem.verified_by, problem.verified_at = actor, moment(at)
+        save_tracked(problem, actor=actor, reason=_("Verified and closed"), at=at)
 
 
 @transaction.atomic
@@ -95,8 +106,9 @@ def item_report_follow_up(*, item: CaseItem, actor, progress_note: str, measures
                           rectified_amount=None, files=(), at=None) -> CaseItem:
     """持续整改: the body reports on a carried-over item, even after the case closed. The report answers the next
     report date (its reminders stop); the committee then verifies the item (销号) or sets the next date."""
-    item = _report(item, ItemAction.REPORT_FOLLOW_UP, actor=actor, progress_note=progress_note, measures=measures,
-                   rectified_amount=rectified_amount, files=files, at=at, next_report_date=None)
+    item = report_on_item(item, ItemAction.REPORT_FOLLOW_UP, actor=actor, progress_note=progress_note,
+                          measures=measures, rectified_amount=rectified_amount, files=files, at=at,
+                          next_report_date=None)
     notify_event(item.case, Event.FOLLOW_UP_REPORTED, actor=actor, ref=f"i{item.pk}:{item.history.latest().pk}",
                  detail=_("Item %(number)s: %(note)s") % {"number": item.number, "note": item.progress_note}, at=at)
     return item

@@ -56,7 +56,8 @@ def test_every_headline_figure(dataset):
         "open": 7, "overdue": 1, "due_within_7": 2, "due_within_30": 4, "closed_this_year": 1,
         "on_time": 2, "late": 3, "on_time_rate": 40.0, "rehandled": 1, "late_handovers": 0,  # none has a meeting
         "red": 1, "amber": 3, "green": 1,
-        "items": 5, "items_rectified": 3, "rectification_rate": 60.0,
+        # Closed items that are not audit problems: no 整改率 (issue 15 §4).
+        "audit_problems": 0, "audit_problems_rectified": 0, "rectification_rate": None,
         "amount_involved": Decimal(0), "amount_rectified": Decimal(0), "rectification_rate_by_amount": None,
     }
 
@@ -86,7 +87,7 @@ def test_the_league_table_per_body(dataset, world):
 
 def test_a_liaison_sees_only_their_bodys_figures_and_a_leader_all(dataset, world):
     mine = dashboard.figures(cases_visible_to(world.liaison), TODAY, SOON)
-    assert (mine.open, mine.overdue, mine.rehandled, mine.items) == (4, 1, 0, 3)
+    assert (mine.open, mine.overdue, mine.rehandled) == (4, 1, 0)
     assert [row["body"] for row in dashboard.league_table(cases_visible_to(world.liaison), TODAY)] == [world.gov.pk]
     everything = dashboard.figures(cases_visible_to(world.leader), TODAY, SOON)
     assert everything == dashboard.figures(Case.objects.all(), TODAY, SOON)

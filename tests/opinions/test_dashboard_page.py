@@ -17,7 +17,7 @@ from agencies.models import Membership
 from npc_tracker.errors import InvalidInput
 from opinions import dashboard
 from opinions.choices import ReminderState
-from opinions.models import Case, CaseItem, Evaluation, Meeting, Reminder, RuleSet
+from opinions.models import AuditArea, AuditProblem, Case, CaseItem, Evaluation, Meeting, Reminder, RuleSet
 from opinions.selectors import DueSoon, cases_visible_to, due_soon, rag
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +41,11 @@ def cases(world):
                                    due_date=due, submitted_date=submitted, closed_date=closed, meeting=meeting,
                                    supervising_committee=committee)
         for number, (item_status, amount, rectified) in enumerate(items, start=1):
-            CaseItem.objects.create(case=made, number=number, heading=f"{ref}-{number}", status=item_status,
-                                    amount=amount, rectified_amount=rectified)
+            item = CaseItem.objects.create(case=made, number=number, heading=f"{ref}-{number}", status=item_status,
+                                           amount=amount, rectified_amount=rectified, kind="audit_problem")
+            AuditProblem.objects.create(item=item, reference=item.heading, audit_year=2024,
+                                        area=AuditArea.objects.first(), problem_type="违规拨付资金",
+                                        rectification_type="immediate")
         return made
 
     gov, court, fgw = world.gov, world.court, world.fgw
@@ -98,7 +101,7 @@ def test_each_rag_boundary_in_sql_and_in_python(world, days_before, colour):
 
 def test_rectification_by_count_and_by_amount(cases):
     figures = dashboard.figures(Case.objects.all(), TODAY, DueSoon({}))
-    assert (figures.items, figures.items_rectified, figures.rectification_rate) == (3, 1, 33.3)
+    assert (figures.audit_problems, figures.audit_problems_rectified, figures.rectification_rate) == (3, 1, 33.3)
     assert (figures.amount_involved, figures.amount_rectified) == (Decimal("400"), Decimal("150"))
     assert figures.rectification_rate_by_amount == 37.5
 
