@@ -25,6 +25,7 @@ from ..calendar_seed import known_years
 from ..choices import CalendarSource, ReportKind
 from ..models import CalendarDay, Case, CaseItem, Meeting
 from ..rules import default_rule_text
+from .audit import AuditDemo
 from .script import DEMO_RULE_REASON, FOLLOW_UP
 
 DATA_FILE = Path(__file__).with_name("anyang.json")
@@ -79,11 +80,17 @@ class DemoLoader:
             self.load_committees()
             self.load_meetings()
             self.load_users()
+        self.audit = AuditDemo(self)
         for case_data in self.data["cases"]:
             if not Case.objects.filter(external_ref=case_data["key"]).exists():
                 with transaction.atomic():
                     self.load_case(case_data)
                 self.created_cases += 1
+        with transaction.atomic():
+            audit_case = Case.objects.get(external_ref=self.audit.data["case_key"])
+            if self.audit.load_earlier_year(audit_case, self.users["gov_liaison1"]) is not None:
+                self.created_cases += 1
+            self.audit.confirm_repeats()
         return {"cases_created": self.created_cases, "offset_days": self.offset.days}
 
     def ensure_demo_calendar(self):
@@ -207,14 +214,17 @@ class DemoLoader:
             source_note=source[:300],
             external_ref=data["key"],
             co_bodies=[self.bodies[key] for key in data.get("co_bodies", [])],
-            items=[{"heading": item["heading"][:500], "text": item.get("text", ""),
-                    "kind": item.get("kind") or "opinion",
-                    "amount": Decimal(item["amount"]) if item.get("amount") else None,
-                    "responsible_body": self.bodies.get(item.get("responsible_body") or "")}
-                   for item in data.get("items", [])],
+            # The audit case's items are its problems, one per problem of the bulletin (opinions/demo/audit.py).
+            items=[] if self.audit.is_audit_case(data["key"]) else [
+                {"heading": item["heading"][:500], "text": item.get("text", ""), "kind": item.get("kind") or "opinion",
+                 "amount": Decimal(item["amount"]) if item.get("amount") else None,
+                 "responsible_body": self.bodies.get(item.get("responsible_body") or "")}
+                for item in data.get("items", [])],
             reason="导入自安阳市人大常委会公报",
             **{name: self.committees[key] for name, key in refs.items() if key},
         )
+        if self.audit.is_audit_case(data["key"]):
+            self.audit.load_problems(case, self.moment(created, hour=10))
         steps = script.get("steps", [])
         if data.get("issued_date"):
             steps = [("issue", data["issued_date"]), *steps]
@@ -280,11 +290,18 @@ class FollowUp:
             services.case_acknowledge(case=self.case, actor=self.liaison, received_date=day, at=at)
 
     def step_progress(self, day, at, count=None):
-        for item in self.items(count):
-            # An audit problem's money is partly recovered by the first report (a demo figure: half of it).
-            rectified = (item.amount / 2).quantize(Decimal("0.01")) if item.amount is not None else None
-            services.item_report_progress(item=item, actor=self.liaison, at=at, rectified_amount=rectified,
-                                          progress_note=f"{DEMO_MARK}已制定工作方案，明确责任单位和完成时限。")
+        note = f"{DEMO_MARK}已制定工作方案，明确责任单位和完成时限。"
+        for item in self.items(count).select_related("audit"):
+            if hasattr(item, "audit"):
+                # An audit problem's money is partly paid back by the first report (a demo figure: half of it).
+                half = (item.amount / 2).quantize(Decimal("0.01")) if item.amount is not None else None
+                services.audit_problem_report(problem=item.audit, actor=self.liaison, at=at, progress_note=note,
+                                              ways={"paid_to_treasury": half})
+            else:
+                services.item_report_progress(item=item, actor=self.liaison, at=at, progress_note=note)
+
+    def step_interim_audit(self, day, at):
+        self.loader.audit.interim_report(self.case, self.liaison, at)
 
     def step_done(self, day, at, count=None):
         for item in self.items(count, status="in_progress"):

@@ -47,7 +47,7 @@ FOLLOW_UP = {
     "2024-S12-04": {"set": {"consulted_committee": "yusuan"},
                     "steps": [("issue", 6), ("ack", 7), ("progress", 20), ("consult", 50)]},
     "2024-S12-05": {"set": {"consulted_committee": "yusuan"}, "steps": [("issue", 6)]},
-    "2024-S12-06": {"steps": [("issue", 6), ("ack", 8), ("progress", 30, 3)]},
+    "2024-S12-06": {"steps": [("issue", 6), ("ack", 8), ("interim_audit", 10), ("progress", 30, 3)]},
     "2024-S12-07": {"rule": "months:3", "steps": [("issue", 6), ("ack", 8)]},
     "2024-S12-08": {"steps": [("issue", 6), ("ack", 7), ("progress", 20), ("done", 45, 4), ("verify", 52, 2)]},
     "2024-S12-09": {"steps": [("issue", 6), ("ack", 8)]},

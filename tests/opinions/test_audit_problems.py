@@ -112,7 +112,8 @@ def test_every_bad_row_is_named_by_row_and_column_and_nothing_is_imported(audit_
         (6, "涉及金额（万元）", "请填写不小于 0 的数字（万元），如 1234.56。"),
     ]
     assert result.saved is None
-    assert not AuditProblem.objects.exists() and not audit_case.items.exists()
+    assert not AuditProblem.objects.exists()
+    assert not audit_case.items.exists()
 
 
 def test_a_file_that_is_not_a_workbook_or_lacks_a_column_is_refused_whole(audit_case, world):
@@ -128,7 +129,8 @@ def test_the_header_may_sit_under_a_title_and_english_headings_are_read(audit_ca
                "Amount involved (10,000 yuan)", "Rectification type"]
     result = imported(audit_case, world, [row("SJ2023-01-001"), [None] * 9, row("SJ2023-01-002")],
                       header=english, title="2023 年度审计查出问题清单")
-    assert result.errors == [] and result.saved.created == 2
+    assert result.errors == []
+    assert result.saved.created == 2
 
 
 def test_a_list_longer_than_the_limit_is_refused(audit_case, world, monkeypatch):
@@ -166,7 +168,8 @@ def test_the_template_opens_and_imports_as_it_is(audit_case, world):
     workbook.save(output)
     output.seek(0)
     result = audit_import.import_problems(case=audit_case, actor=world.staff, file=output)
-    assert result.errors == [] and result.saved.created == 1
+    assert result.errors == []
+    assert result.saved.created == 1
 
 
 # --- the units report, the staff verify ---------------------------------------------------------------------------

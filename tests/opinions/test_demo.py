@@ -11,7 +11,7 @@ from django.db.models import F, Q
 
 from agencies.models import Membership
 from opinions.demo.loader import DemoLoader, shift_days
-from opinions.models import Case, CaseItem, Meeting, Report
+from opinions.models import AuditProblem, Case, CaseItem, Meeting, Report
 from opinions.selectors import cases_visible_to, overdue_q
 from opinions.workflow import CaseStatus
 
@@ -36,7 +36,8 @@ def counts():
         "cases": Case.objects.count(), "items": CaseItem.objects.count(), "reports": Report.objects.count(),
         "users": get_user_model().objects.count(), "memberships": Membership.objects.count(),
         "meetings": Meeting.objects.count(), "case_history": Case.history.count(),
-        "item_history": CaseItem.history.count(),
+        "item_history": CaseItem.history.count(), "audit_problems": AuditProblem.objects.count(),
+        "audit_problem_history": AuditProblem.history.count(),
     }
 
 
@@ -45,8 +46,11 @@ def test_loading_the_demo_twice_changes_nothing(demo):
     result = DemoLoader(today=TODAY).load()
     assert result["cases_created"] == 0
     assert counts() == before
-    assert before["cases"] == 25
-    assert before["items"] == 135  # with the two follow-up items of the 基本满意 vote on 2020-S15-03
+    assert before["cases"] == 26  # the bulletins' 25 and the 【演示】 2022 audit year
+    # With the two follow-up items of the 基本满意 vote on 2020-S15-03; the audit case's items are its 117 problems
+    # and the demo's 2022 audit has 4.
+    assert before["items"] == 135 - 5 + 117 + 4
+    assert before["audit_problems"] == 117 + 4
 
 
 def test_the_2020_plan_opinion_items_are_loaded_verbatim(demo):
@@ -157,23 +161,48 @@ def test_every_page_a_demo_user_can_reach_renders(demo, client, username):
         assert client.get(reverse("opinions:case_detail", args=[case.pk])).status_code == 200, case
 
 
-def test_the_audit_problems_carry_the_bulletins_amounts_and_the_dashboard_rates_them(demo):
+def test_the_audit_ledger_has_the_bulletins_problems_and_the_dashboard_rates_them(demo):
     from decimal import Decimal
 
-    from opinions import dashboard
+    from opinions import audit_figures, dashboard
+    from opinions.demo.audit import load_audit_data
+    from opinions.models import AuditProblem
     from opinions.selectors import DueSoon
 
+    data = load_audit_data()
     audit = Case.objects.get(external_ref="2024-S12-06")
-    amounts = list(audit.items.order_by("number").values_list("amount", flat=True))
-    # 一、财政管理: 6,626.6 + 6,516.8 + 916.05 万元 + 1.47 亿元 + … as printed.
-    assert amounts[0] == Decimal("114815.72")
-    assert all(amount > 0 for amount in amounts)
+    problems = AuditProblem.objects.filter(item__case=audit).select_related("item", "area")
+    assert problems.count() == len(data["problems"]) == audit.items.count()
+    listed = {row["reference"]: Decimal(row["amount"]) if row["amount"] else None for row in data["problems"]}
+    assert {p.reference: p.item.amount for p in problems} == listed
+    first = problems.get(reference="SJ2023-01-001")
+    assert (first.area.name, first.item.heading) == ("财政管理", "6626.6万元上级提前下达资金未编入预算")
+    assert "【演示】责任单位、整改类型为演示数据" in first.item.text
+    # The demo's progress report on the first three problems pays back half of each.
     figures = dashboard.figures(Case.objects.filter(pk=audit.pk), TODAY, DueSoon({}))
-    assert figures.amount_involved == sum(amounts)
-    # The demo's progress report on the first three problems recovers half of each.
-    rectified = sum((amount / 2).quantize(Decimal("0.01")) for amount in amounts[:3])
+    ledger = audit_figures.rectification(problems)
+    assert figures.amount_involved == ledger.amount_involved == sum(a for a in listed.values() if a)
+    rectified = sum((p.item.amount / 2).quantize(Decimal("0.01")) for p in problems.order_by("item__number")[:3]
+                    if p.item.amount)
     assert figures.amount_rectified == rectified
-    assert figures.rectification_rate_by_amount == round(float(100 * rectified / sum(amounts)), 1)
+    assert (figures.audit_problems, figures.audit_problems_rectified) == (len(listed), 0)
+    # Section 六's figures are the government's interim report, cited.
+    interim = audit.reports.get(kind="interim")
+    assert "上缴财政各类资金 0.97 亿元" in interim.text
+    assert "L5429-5437" in interim.text
+
+
+def test_the_demo_shows_repeat_findings_of_an_earlier_closed_audit_year(demo):
+    from opinions.models import AuditProblem
+
+    earlier = Case.objects.get(external_ref="DEMO-AUDIT-2022")
+    assert earlier.status == "closed"
+    assert earlier.title.startswith("【演示】")
+    assert set(earlier.items.values_list("status", flat=True)) == {"closed"}
+    repeats = AuditProblem.objects.filter(repeat_of__isnull=False).order_by("reference")
+    assert [(p.reference, p.repeat_of.reference) for p in repeats] == [
+        ("SJ2023-01-005", "SJ2022-01-001"), ("SJ2023-03-009", "SJ2022-03-001"), ("SJ2023-04-024", "SJ2022-04-001")]
+    assert all(p.repeat_of.item.responsible_body_id == p.item.responsible_body_id for p in repeats)
 
 
 def test_the_demo_counts_on_a_provisional_next_year_says_so_and_says_how_to_replace_it(db):
