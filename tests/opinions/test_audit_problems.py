@@ -153,7 +153,8 @@ def test_a_reference_on_another_case_is_a_row_error(audit_case, world, make_case
     imported(audit_case, world, [row("SJ2023-01-001")])
     other = make_case(kind="audit_rectification", title="另一件审计整改", items=[], co_bodies=[])
     result = imported(other, world, [row("SJ2023-01-001")])
-    assert [(e.row, e.column, e.message) for e in result.errors] == [(2, "问题编号", "该年度的这个问题编号已在另一件中。")]
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "问题编号", "该年度的这个问题编号已在另一件中。")]
 
 
 def test_the_template_opens_and_imports_as_it_is(audit_case, world):
