@@ -30,6 +30,8 @@ ERROR_CODES = {
     "precondition_failed": "The object changed since you read it (`If-Match` names an older ETag): read it again.",
     "unsupported_media_type": "The body's media type is not one this operation reads (JSON; multipart for files).",
     "wrong_status": "The step is not possible in the case's (or item's, or report's) current status.",
+    "invalid_rows": "An imported file has wrong rows: nothing was imported; `rows` lists each error by row and "
+                    "column.",
     "wrong_kind": "The step belongs to another kind of case (audit problems go on an audit rectification case).",
     "items_open": "Items are neither verified nor carried over: the report cannot be accepted, nor the case closed.",
     "consultation_required": "The rule set requires the draft report to be commented on (征求意见) before the "

@@ -1,4 +1,5 @@
-"""One FilterSet for the case list, shared by the HTML list and the API (design.md rule 7)."""
+"""The FilterSets of the case list and of the audit-problem ledger, each shared by the HTML page and the API
+(design.md rule 7)."""
 
 import django_filters
 from django import forms
@@ -10,7 +11,7 @@ from npc_tracker.filters import IdFilter, WholeNumberFilter, YesNoFilter
 
 from . import choices
 from .dashboard import rehandled_q
-from .models import Case, Meeting
+from .models import AuditArea, AuditProblem, Case, Meeting
 from .selectors import due_soon, due_within_q, late_handovers, late_q, on_time_q, overdue_q, owed_with_due_date_q, today
 
 
@@ -120,3 +121,20 @@ class CaseFilterSet(django_filters.FilterSet):
             return queryset
         condition = overdue_q(today())
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+class AuditProblemFilterSet(django_filters.FilterSet):
+    audit_year = WholeNumberFilter(label=_("Audit year"), field_name="audit_year", min_value=1990, max_value=2100)
+    unit = IdFilter(label=_("Unit responsible"), queryset=Body.objects.all(), field_name="item__responsible_body")
+    area = IdFilter(label=_("Area"), queryset=AuditArea.objects.all())
+    status = django_filters.ChoiceFilter(label=_("Status"), field_name="item__status",
+                                         choices=choices.ITEM_STATUS_CHOICES)
+    rectification_type = django_filters.ChoiceFilter(label=_("Rectification type"),
+                                                     choices=choices.RectificationType.choices)
+    repeat = YesNoFilter(label=_("Repeat finding (屡审屡犯)"), field_name="repeat_of", lookup_expr="isnull",
+                         exclude=True)
+    case = IdFilter(label=_("Case"), queryset=Case.objects.all(), field_name="item__case")
+
+    class Meta:
+        model = AuditProblem
+        fields = ["audit_year", "unit", "area", "status", "rectification_type", "repeat", "case"]

@@ -15,7 +15,7 @@ from agencies.selectors import user_scope
 from . import rules, textdiff
 from .choices import ReminderState, ReportKind, ReviewOutcome
 from .deadlines import DueDate, period_dates
-from .models import Attachment, Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
+from .models import Attachment, AuditProblem, Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
 from .reminders.log import case_reminder_log
 from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
 
@@ -47,6 +47,17 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return cases.filter(Q(lead_body_id__in=scope.liaison_body_ids) | Q(pk__any_of=co_handled)).exclude(
         status__in=HIDDEN_FROM_BODIES
     )
+
+
+def audit_problems_visible_to(user) -> QuerySet[AuditProblem]:
+    """The ledger's rows a user may see: every problem for the staff and leadership; for a liaison, the problems of
+    their own unit, and all of a case their body leads (the government coordinates the rectification)."""
+    problems = AuditProblem.objects.filter(item__case__in=cases_visible_to(user))
+    scope = user_scope(user)
+    if scope.sees_all_cases:
+        return problems
+    return problems.filter(Q(item__responsible_body__in=scope.liaison_body_ids)
+                           | Q(item__case__lead_body__in=scope.liaison_body_ids))
 
 
 def _item_count(items: QuerySet[CaseItem]):

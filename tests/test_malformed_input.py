@@ -21,6 +21,7 @@ from knox.models import get_token_model
 
 from notifications import channels
 from opinions import services
+from opinions.models import AuditArea, AuditProblem
 from opinions.selectors import today
 from opinions.services import meetings
 from opinions.services.attachments import attachment_add
@@ -77,6 +78,9 @@ def site(world, received_case, make_case, settings, tmp_path):
     s = Site()
     s.case, s.item, s.draft, s.meeting, s.attachment = case, item, draft, meeting, attachment
     s.endpoints, s.tokens, s.revised_report = endpoints, tokens, revised
+    s.audit_problem = AuditProblem.objects.create(item=case.items.last(), reference="SJ2025-01-001", audit_year=2025,
+                                                  area=AuditArea.objects.first(), problem_type="违规拨付资金",
+                                                  rectification_type="immediate")
     return s
 
 
@@ -299,7 +303,7 @@ def _encode(data) -> str:
 
 API_IDS = {"cases": "case", "bodies": "body", "committees": "committee", "meetings": "meeting", "inbox": "message",
            "rule-sets": "rule_set", "calendar": "day", "item_pk": "item", "attachment_pk": "attachment",
-           "people": "person"}
+           "people": "person", "audit-problems": "audit_problem"}
 TYPED = {"integer", "number", "boolean"}
 
 
@@ -311,7 +315,8 @@ def api_ids(site, world, user):
             "message": Notification.objects.filter(recipient=user, channel="inbox").values_list("pk", flat=True)
             .first() or 1, "rule_set": RuleSet.objects.values_list("pk", flat=True).first(),
             "day": CalendarDay.objects.values_list("pk", flat=True).first(), "item": site.item.pk,
-            "attachment": site.attachment.pk, "person": user.pk}
+            "attachment": site.attachment.pk, "person": user.pk,
+            "audit_problem": site.audit_problem.pk}
 
 
 def _typed(schema: dict) -> bool:

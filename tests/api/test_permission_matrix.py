@@ -5,11 +5,13 @@ workflow table, who sees what), never listed by hand; a route without a rule her
 Each request runs in a savepoint that is rolled back, so every cell starts from the same data.
 """
 
+import io
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from openpyxl import Workbook
 from rest_framework.test import APIClient
 
 from agencies.models import Membership, MembershipRole
@@ -18,7 +20,7 @@ from opinions import services
 from opinions.actions import CASE_ACTIONS, ITEM_ACTIONS
 from opinions.api.examples import CASE_EXAMPLES, ITEM_EXAMPLES
 from opinions.api.serializers import CASE_LISTS as CASE_LIST_SERIALIZERS
-from opinions.models import CalendarDay, Meeting, RuleSet
+from opinions.models import AuditArea, AuditProblem, CalendarDay, Meeting, RuleSet
 from opinions.selectors import today
 from opinions.services.attachments import attachment_add
 from opinions.workflow import (
@@ -82,6 +84,11 @@ class World:
                               for key, case, owner in (("a", self.a, w.liaison), ("b", self.b, w.court_liaison))}
         self.notification_owner = {"a": "liaison_lead", "b": "liaison_unrelated"}
         self.people = {"a": w.liaison.pk, "b": w.court_liaison.pk}
+        # An audit problem on item 2 of each case (unit: 市发改委 on A, none on B, so 市中院 on B leads it).
+        area = AuditArea.objects.first()
+        self.problems = {key: AuditProblem.objects.create(
+            item=case.items.get(number=2), reference=f"SJ-{key}", audit_year=2025, area=area, problem_type="t",
+            rectification_type="immediate").pk for key, case in (("a", self.a), ("b", self.b))}
 
     @staticmethod
     def _case(w, body, co_bodies, committee, liaison, title):
@@ -138,6 +145,8 @@ def expected(world, basename, view_action, method, role, key):
         if view_action == "retrieve" and role.startswith("liaison"):
             return 200 if (role, key) in {("liaison_lead", "a"), ("liaison_unrelated", "b")} else 404
         return 200
+    if basename == "audit-problem":
+        return expected_audit(world, view_action, role, key)
     if basename == "inbox":
         if view_action == "retrieve":
             return 200 if world.notification_owner[key] == role else 404
@@ -170,9 +179,35 @@ def expected(world, basename, view_action, method, role, key):
     return 200 if spec.allowed_by & set(now) and spec.shown_if(case) else 409
 
 
+def expected_audit(world, view_action, role, key):
+    roles = world.roles[(role, key)]
+    if view_action in ("list", "template"):
+        return 200
+    if view_action == "import_list":  # case A and B are not audit cases: their staff are refused for the kind
+        if roles is None:
+            return 400  # the case named in the body is not one you see
+        return 409 if Role.STAFF in roles else 403
+    if roles is None:
+        return 404
+    if view_action in ("retrieve", "suggested_repeats"):
+        return 200
+    if view_action == "report":
+        return 200 if world.item_roles(role, key) & {Role.LIAISON, Role.CO_LIAISON} else 403
+    return 200 if Role.STAFF in roles else 403  # confirm_repeat
+
+
+def xlsx_file():
+    workbook = Workbook()
+    workbook.active.append(["问题编号", "审计年度", "问题领域", "问题类型", "责任单位", "问题概要", "整改类型"])
+    output = io.BytesIO()
+    workbook.save(output)
+    return SimpleUploadedFile("list.xlsx", output.getvalue())
+
+
 def request_for(world, basename, url, view_action, key):
     case = world.a if key == "a" else world.b
-    pk = {"case": case.pk, "inbox": world.notifications[key], "person": world.people[key]}.get(basename)
+    pk = {"case": case.pk, "inbox": world.notifications[key], "person": world.people[key],
+          "audit-problem": world.problems[key]}.get(basename)
     if basename in REFERENCE:
         pk = world.reference[basename][0 if key == "a" else 1]
     url = url.replace("{lookup}", str(pk)).replace("(?P<pk>[^/.]+)", str(pk))
@@ -185,6 +220,12 @@ def request_for(world, basename, url, view_action, key):
                 "calendarday": {"is_workday": False, "note": "改"}}[basename]
     elif view_action == "attachments":
         return "/api/v1/" + url, {"file": SimpleUploadedFile("a.pdf", PDF)}, "multipart"
+    elif view_action == "import_list":
+        return "/api/v1/" + url, {"case": case.pk, "file": xlsx_file()}, "multipart"
+    elif view_action == "report":
+        data = {"progress_note": "推进中"}
+    elif view_action == "confirm_repeat":
+        data = {"repeat_of": None}
     elif view_action == "years":
         data = {"year": 2030, "provisional": True}
     elif view_action == "mark_read":
@@ -199,7 +240,8 @@ def request_for(world, basename, url, view_action, key):
 def test_every_route_has_a_rule_and_every_action_a_payload():
     actions = {view_action for _b, _u, mapping in ROUTES for view_action in mapping.values()}
     known = {"list", "retrieve", "create", "partial_update", "timeline", "attachments", "attachment_download",
-             "mark_read", "unread_count", "years", *CASE_LISTS}
+             "mark_read", "unread_count", "years", "import_list", "template", "report", "confirm_repeat",
+             "suggested_repeats", *CASE_LISTS}
     case_actions = {slug.replace("-", "_") for slug in CASE_PAYLOADS}
     item_actions = {"item_" + slug.replace("-", "_") for slug in ITEM_PAYLOADS}
     assert actions - known - case_actions - item_actions == set(), "a new route needs a rule in expected()"
@@ -224,7 +266,8 @@ def test_permission_matrix(world, basename, url, mapping, settings, tmp_path, ca
                                               key)
                 want = expected(matrix, basename, view_action, method if view_action else None, role, key)
                 with transaction.atomic():
-                    response = getattr(client, method)(path, data, format=fmt)
+                    # A GET sends no body; its data would become query parameters.
+                    response = getattr(client, method)(path, {} if method == "get" else data, format=fmt)
                     transaction.set_rollback(True)
                 cells += 1
                 if response.status_code != want:
