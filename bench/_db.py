@@ -1,22 +1,34 @@
-"""What the benchmarks share: each works in a PostgreSQL database of its own, so it never touches real data."""
+"""What the benchmarks share: each works in a database of its own (PostgreSQL, or for those that allow it a SQLite
+file in the temporary directory), so it never touches real data."""
 
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 
-def use_bench_database(name: str = "npc_bench", *, fresh: bool = True) -> str:
-    """Point DATABASE_URL at database `name` on the server DATABASE_URL names, dropped and re-created when `fresh`
-    (else created only if missing, to measure again a dataset that took minutes to generate). Call before
-    django.setup()."""
+def use_bench_database(name: str = "npc_bench", *, fresh: bool = True, sqlite: bool = False) -> str:
+    """Point DATABASE_URL at database `name` on the server DATABASE_URL names (connecting first to the database it
+    names, or to `postgres` if that one does not exist), dropped and re-created when `fresh` (else created only if
+    missing, to measure again a dataset that took minutes to generate). Call before
+    django.setup(). With `sqlite` and no DATABASE_URL, the database is the file `name`.sqlite3 in the temporary
+    directory instead (the embedded default's engine, never its db.sqlite3)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if sqlite and not url:
+        return _use_sqlite(name, fresh=fresh)
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server: the benchmark is about PostgreSQL."
+                 + (" Or leave it unset for the embedded SQLite." if sqlite else ""))
     import dj_database_url
     import psycopg2
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server: the benchmark is about PostgreSQL.")
     config = dj_database_url.parse(url)
-    admin = psycopg2.connect(dbname=config["NAME"], user=config["USER"], password=config["PASSWORD"],
-                             host=config["HOST"], port=config["PORT"] or 5432)
+    server = {"user": config["USER"], "password": config["PASSWORD"], "host": config["HOST"],
+              "port": config["PORT"] or 5432}
+    try:
+        admin = psycopg2.connect(dbname=config["NAME"], **server)
+    except psycopg2.OperationalError:  # the URL names a database that does not exist (yet): the server's own
+        admin = psycopg2.connect(dbname="postgres", **server)
     admin.autocommit = True
     with admin.cursor() as cursor:
         if fresh:
@@ -30,9 +42,18 @@ def use_bench_database(name: str = "npc_bench", *, fresh: bool = True) -> str:
     return bench_url
 
 
-def open_bench_database(name: str = "npc_bench", *, fresh: bool = True) -> str:
+def _use_sqlite(name: str, *, fresh: bool) -> str:
+    path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
+    if fresh:
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    return os.environ["DATABASE_URL"]
+
+
+def open_bench_database(name: str = "npc_bench", *, fresh: bool = True, sqlite: bool = False) -> str:
     """What a benchmark starts with: its own database (use_bench_database), Django set up on it, migrated."""
-    url = use_bench_database(name, fresh=fresh)
+    url = use_bench_database(name, fresh=fresh, sqlite=sqlite)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npc_tracker.settings")
     import django
 

@@ -198,8 +198,8 @@ def test_the_csv_export_has_exactly_the_filtered_visible_rows(client, world, mak
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
     assert rows[0][:3] == ["No.", "Document number", "Title"]
     assert [row[2] for row in rows[1:]] == ["市政府的"]
-    assert rows[1][0] == str(mine.pk)
-    assert rows[1][12] == str((mine.due_date - today()).days)
+    assert rows[1][0] == "1"  # the running number, not the id
+    assert rows[1][13] == str((mine.due_date - today()).days)
 
 
 def test_a_bad_filter_value_is_a_clear_400_not_a_crash(client, world):
@@ -247,16 +247,16 @@ def test_the_excel_ledger_holds_exactly_the_filtered_rows_with_dates_as_dates(cl
     assert response["Content-Disposition"].startswith("attachment;")
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cases, items = workbook.worksheets
-    assert cases.freeze_panes == "A2"
-    rows = list(cases.iter_rows(values_only=True))
+    assert cases.freeze_panes == "A4"  # below the heading, the as-of line and the column header
+    rows = list(cases.iter_rows(min_row=3, values_only=True))
     assert rows[0][:3] == ("No.", "Document number", "Title")
     assert [row[2] for row in rows[1:]] == ["市政府的"]
     assert rows[1][5].date() == date(2020, 9, 3)  # a date cell, not text
-    assert rows[1][9].date() == mine.due_date
-    assert cases.column_dimensions["C"].width == 48
-    item_rows = list(items.iter_rows(values_only=True))
+    assert rows[1][10].date() == mine.due_date
+    assert int(cases.column_dimensions["C"].width) == 48  # stored as Excel does, with the cell padding (48.71)
+    item_rows = list(items.iter_rows(min_row=3, values_only=True))
     assert [(row[0], row[2], row[3]) for row in item_rows[1:]] == [
-        (mine.pk, item.number, item.heading) for item in mine.items.order_by("number")]
+        (1, item.number, item.heading) for item in mine.items.order_by("number")]  # case 1 of the case sheet
     assert item_rows[1][4] == world.gov.name  # no responsible body of its own: the lead body's
     assert item_rows[1][5] not in ("", None, "not_started")  # the status by its label
     assert item_rows[1][6:8] == (None, None)  # no amount involved, none rectified
