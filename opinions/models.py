@@ -614,3 +614,22 @@ class AuditProblem(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.item.heading}"
+
+
+class AuditReportText(models.Model):
+    """What the staff write in the December audit-rectification report (opinions.audit_report); every figure and
+    table of it comes from the ledger. Versioned by its history."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), primary_key=True, on_delete=models.PROTECT,
+                                related_name="audit_report_text")
+    introduction = models.TextField(_("introduction"), blank=True)
+    measures = models.TextField(_("main measures taken"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("December report text")
+        verbose_name_plural = _("December report texts")
+
+    def __str__(self):
+        return str(self.case)

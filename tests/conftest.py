@@ -137,3 +137,23 @@ def _cache_keys_of_this_test():
     default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     with override_settings(CACHES={**settings.CACHES, "default": default}):
         yield
+
+
+@pytest.fixture
+def finance(world):
+    """安阳市财政局, a unit of the audit ledger, with its liaison (`finance.liaison`)."""
+    body = Body.objects.create(name="安阳市财政局", short_name="市财政局", kind=BodyKind.DEPARTMENT, parent=world.gov)
+    body.liaison = get_user_model().objects.create_user(username="finance_liaison", password="pw-12345-x")
+    Membership.objects.create(user=body.liaison, role=MembershipRole.LIAISON, body=body)
+    return body
+
+
+@pytest.fixture
+def audit_case(make_case, world, finance):
+    """The 2023 audit's rectification case, issued and received, its problem list still empty."""
+    from opinions import services
+
+    case = make_case(kind="audit_rectification", title="关于 2023 年度市本级预算执行和其他财政收支审计查出问题的整改",
+                     items=[], co_bodies=[])
+    case = services.case_issue(case=case, actor=world.staff, issued_date=date(2026, 6, 1))
+    return services.case_acknowledge(case=case, actor=world.liaison, received_date=date(2026, 6, 2))

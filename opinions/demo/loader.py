@@ -180,7 +180,9 @@ class DemoLoader:
         default = default_rule_text(kind)
         rule, reason = data.get("deadline_rule") or "", ""
         if rule.startswith("date:") and rule[5:9] == str(SHIFTED_YEAR):
-            rule = "year_end"  # "今年 12 月份": keep the meaning when the year is shifted
+            # "今年 12 月份": keep the meaning when the year is shifted. The audit rectification report is heard at
+            # the December session, which its rule set counts back from (issue 14 §2).
+            rule = default if kind == "audit_rectification" else "year_end"
         if "rule" in script:
             rule, reason = script["rule"], DEMO_RULE_REASON
         elif not rule:

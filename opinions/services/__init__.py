@@ -9,6 +9,8 @@ from .audit import (
     audit_problem_confirm_repeat,
     audit_problem_report,
     audit_problems_save,
+    audit_report_attach,
+    audit_report_text_save,
 )
 from .calendar_days import calendar_day_update, calendar_enter_year
 from .drafts import (
@@ -54,6 +56,8 @@ __all__ = [
     "audit_problem_confirm_repeat",
     "audit_problem_report",
     "audit_problems_save",
+    "audit_report_attach",
+    "audit_report_text_save",
     "calendar_day_update",
     "calendar_enter_year",
     "case_acknowledge",

@@ -7,17 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import Body
 from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 
+from .. import audit_report
 from ..choices import RECTIFIED_BY_WAY, CaseKind, ItemKind
-from ..models import AuditArea, AuditProblem, Case, CaseItem
+from ..models import AuditArea, AuditProblem, AuditReportText, Case, CaseItem
 from ..permissions import case_roles
 from ..tracking import locked_case, save_tracked
 from ..workflow import CaseStatus, ItemAction, ItemStatus, Role
+from .attachments import attachment_add
+from .common import local_date
 from .items import report_on_item
 
 # The list is still being drawn up and worked on: problems are added and corrected until the report is submitted.
@@ -171,3 +175,31 @@ def audit_problem_confirm_repeat(*, problem: AuditProblem, actor, repeat_of: Aud
     problem.repeat_of = repeat_of
     save_tracked(problem, actor=actor, reason=reason, at=at)
     return problem
+
+
+@transaction.atomic
+def audit_report_text_save(*, case: Case, actor, introduction: str, measures: str, next_steps: str,
+                           at: datetime | None = None) -> AuditReportText:
+    """The staff's own words in the December report; each save is a version in its history."""
+    case = locked_case(case)
+    _check_staff(case, actor)
+    if case.kind != CaseKind.AUDIT_RECTIFICATION:
+        raise DomainError(_("The December report belongs to an audit rectification case."), code="wrong_kind")
+    text = AuditReportText.objects.select_for_update().filter(case=case).first() or AuditReportText(case=case)
+    text.introduction, text.measures, text.next_steps = introduction.strip(), measures.strip(), next_steps.strip()
+    save_tracked(text, actor=actor, reason=_("December report text edited"), at=at)
+    return text
+
+
+@transaction.atomic
+def audit_report_attach(*, case: Case, actor, at: datetime | None = None):
+    """Keep the report as issued: generated from the ledger as it stands, attached to the case (a file is never
+    changed or deleted, and the case's history says who attached it and when)."""
+    case = locked_case(case)
+    _check_staff(case, actor)
+    with audit_report.build(case, as_of=local_date(at)) as output:
+        year = audit_report.audit_year_of(case)
+        upload = File(output, name=f"{audit_report.report_title(year)}.docx")
+        upload.size = output.seek(0, 2)
+        output.seek(0)
+        return attachment_add(case=case, actor=actor, file=upload)

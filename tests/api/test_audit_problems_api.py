@@ -2,17 +2,14 @@
 屡审屡犯, and the import with its template."""
 
 import io
-from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from agencies.models import Body, BodyKind, Membership, MembershipRole
-from opinions import audit_import, services
+from opinions import audit_import
 from opinions.models import AuditArea, AuditProblem
-from tests.opinions.test_audit_problems import row, xlsx
+from tests.audit_lists import row, xlsx
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/audit-problems/"
@@ -25,18 +22,8 @@ def client_for(user) -> APIClient:
 
 
 @pytest.fixture
-def finance(world):
-    body = Body.objects.create(name="安阳市财政局", short_name="市财政局", kind=BodyKind.DEPARTMENT, parent=world.gov)
-    body.liaison = get_user_model().objects.create_user(username="finance_liaison", password="pw-12345-x")
-    Membership.objects.create(user=body.liaison, role=MembershipRole.LIAISON, body=body)
-    return body
-
-
-@pytest.fixture
-def audit_case(make_case, world, finance):
-    case = make_case(kind="audit_rectification", title="2023 年度审计查出问题整改", items=[], co_bodies=[])
-    case = services.case_issue(case=case, actor=world.staff, issued_date=date(2026, 6, 1))
-    case = services.case_acknowledge(case=case, actor=world.liaison, received_date=date(2026, 6, 2))
+def ledger(audit_case, world):
+    case = audit_case
     result = audit_import.import_problems(case=case, actor=world.staff, file=xlsx([
         row("SJ2023-01-001", amount=100), row("SJ2023-01-002", unit="市发改委", area="专项资金", amount=50),
         row("SJ2023-01-003", how="持续整改", amount=None)]))
@@ -49,20 +36,20 @@ def references(response):
     return [r["reference"] for r in response.json()["results"]]
 
 
-def test_the_staff_see_every_row_with_its_money_in_wan_yuan(audit_case, world, finance):
+def test_the_staff_see_every_row_with_its_money_in_wan_yuan(ledger, world, finance):
     response = client_for(world.staff).get(URL)
     assert references(response) == ["SJ2023-01-001", "SJ2023-01-002", "SJ2023-01-003"]
     first = response.json()["results"][0]
     assert {key: first[key] for key in ("case", "number", "audit_year", "area_name", "unit", "unit_name",
                                         "amount_involved", "amount_rectified", "rectification_type", "status",
                                         "repeat_of")} == {
-        "case": audit_case.pk, "number": 1, "audit_year": 2023, "area_name": "预算执行", "unit": finance.pk,
+        "case": ledger.pk, "number": 1, "audit_year": 2023, "area_name": "预算执行", "unit": finance.pk,
         "unit_name": "安阳市财政局", "amount_involved": "100.00", "amount_rectified": None,
         "rectification_type": "immediate", "status": "not_started", "repeat_of": None}
     assert first["url"] == f"http://testserver{URL}{first['id']}/"
 
 
-def test_a_unit_sees_its_own_problems_and_the_government_all_of_its_case(audit_case, world, finance):
+def test_a_unit_sees_its_own_problems_and_the_government_all_of_its_case(ledger, world, finance):
     assert references(client_for(finance.liaison).get(URL)) == ["SJ2023-01-001", "SJ2023-01-003"]
     assert references(client_for(world.fgw_liaison).get(URL)) == ["SJ2023-01-002"]
     assert references(client_for(world.liaison).get(URL)) == ["SJ2023-01-001", "SJ2023-01-002", "SJ2023-01-003"]
@@ -81,11 +68,11 @@ def test_a_unit_sees_its_own_problems_and_the_government_all_of_its_case(audit_c
     ({"search": "SJ2023-01-002"}, ["SJ2023-01-002"]),
     ({"ordering": "-reference"}, ["SJ2023-01-003", "SJ2023-01-002", "SJ2023-01-001"]),
 ])
-def test_the_filters(audit_case, world, query, expected):
+def test_the_filters(ledger, world, query, expected):
     assert references(client_for(world.staff).get(URL, query)) == expected
 
 
-def test_the_unit_and_area_filters(audit_case, world, finance):
+def test_the_unit_and_area_filters(ledger, world, finance):
     api = client_for(world.staff)
     assert references(api.get(URL, {"unit": finance.pk})) == ["SJ2023-01-001", "SJ2023-01-003"]
     area = AuditArea.objects.get(name="专项资金")
@@ -94,11 +81,11 @@ def test_the_unit_and_area_filters(audit_case, world, finance):
 
 @pytest.mark.parametrize("query", [{"audit_year": "2023.5"}, {"repeat": "maybe"}, {"status": "lost"},
                                    {"unit": "abc"}, {"auditt_year": 2023}, {"ordering": "text"}])
-def test_a_bad_parameter_is_a_400(audit_case, world, query):
+def test_a_bad_parameter_is_a_400(ledger, world, query):
     assert client_for(world.staff).get(URL, query).status_code == 400
 
 
-def test_a_unit_reports_by_way_through_the_api(audit_case, finance):
+def test_a_unit_reports_by_way_through_the_api(ledger, finance):
     problem = AuditProblem.objects.get(reference="SJ2023-01-001")
     api = client_for(finance.liaison)
     response = api.post(f"{URL}{problem.pk}/report/", {
@@ -116,17 +103,17 @@ def test_a_unit_reports_by_way_through_the_api(audit_case, finance):
                     format="json").status_code == 400
 
 
-def test_the_import_through_the_api_refuses_bad_rows_by_row_and_column(audit_case, world):
+def test_the_import_through_the_api_refuses_bad_rows_by_row_and_column(ledger, world):
     api = client_for(world.staff)
     bad = xlsx([row("SJ2023-02-001", unit="不存在的单位")])
-    response = api.post(f"{URL}import/", {"case": audit_case.pk, "file": bad}, format="multipart")
+    response = api.post(f"{URL}import/", {"case": ledger.pk, "file": bad}, format="multipart")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_rows"
     assert response.json()["rows"] == [{"row": 2, "column": "责任单位", "message": "没有名为“不存在的单位”的单位。"}]
     good = xlsx([row("SJ2023-01-001", amount=120), row("SJ2023-02-001")])
-    response = api.post(f"{URL}import/", {"case": audit_case.pk, "file": good}, format="multipart")
+    response = api.post(f"{URL}import/", {"case": ledger.pk, "file": good}, format="multipart")
     assert response.json() == {"created": 1, "updated": 1, "unchanged": 0}
-    assert client_for(world.liaison).post(f"{URL}import/", {"case": audit_case.pk, "file": xlsx([])},
+    assert client_for(world.liaison).post(f"{URL}import/", {"case": ledger.pk, "file": xlsx([])},
                                           format="multipart").status_code == 403
 
 
@@ -138,7 +125,7 @@ def test_the_template_downloads_as_a_workbook(world):
     assert sheet["A1"].value == "问题编号"
 
 
-def test_repeats_are_suggested_and_confirmed_by_the_staff(audit_case, world, make_case, finance):
+def test_repeats_are_suggested_and_confirmed_by_the_staff(ledger, world, make_case, finance):
     earlier_case = make_case(kind="audit_rectification", title="2022 年度审计整改", items=[], co_bodies=[])
     audit_import.import_problems(case=earlier_case, actor=world.staff, file=xlsx([row("SJ2022-01-001", year=2022)]))
     earlier = AuditProblem.objects.get(reference="SJ2022-01-001")

@@ -6,57 +6,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from agencies.models import Body, BodyKind, Membership, MembershipRole
 from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 from opinions import audit_figures, audit_import, dashboard, services
 from opinions.models import AuditArea, AuditProblem, Case, CaseItem
 from opinions.selectors import DueSoon
+from tests.audit_lists import HEADER, row, xlsx
 
 pytestmark = pytest.mark.django_db
-
-HEADER = ["问题编号", "审计年度", "问题领域", "问题类型", "责任单位", "问题概要", "问题描述", "涉及金额（万元）",
-          "整改类型"]
-
-
-def xlsx(rows, header=HEADER, title=None) -> io.BytesIO:
-    workbook = Workbook()
-    sheet = workbook.active
-    if title:
-        sheet.append([title])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    output.seek(0)
-    return output
-
-
-def row(reference, *, year=2023, area="预算执行", kind="未及时上缴非税收入", unit="安阳市财政局",
-        heading="非税收入未及时上缴", amount=100, how="立行立改"):
-    return [reference, year, area, kind, unit, heading, "审计发现……", amount, how]
-
-
-@pytest.fixture
-def finance(world):
-    body = Body.objects.create(name="安阳市财政局", short_name="市财政局", kind=BodyKind.DEPARTMENT, parent=world.gov)
-    user = get_user_model().objects.create_user(username="finance_liaison", password="pw-12345-x")
-    Membership.objects.create(user=user, role=MembershipRole.LIAISON, body=body)
-    body.liaison = user
-    return body
-
-
-@pytest.fixture
-def audit_case(make_case, world, finance):
-    case = make_case(kind="audit_rectification", title="关于 2023 年度市本级预算执行和其他财政收支审计查出问题的整改",
-                     items=[], co_bodies=[])
-    case = services.case_issue(case=case, actor=world.staff, issued_date=date(2026, 6, 1))
-    return services.case_acknowledge(case=case, actor=world.liaison, received_date=date(2026, 6, 2))
-
 
 def imported(case, world, rows, **kwargs):
     return audit_import.import_problems(case=case, actor=world.staff, file=xlsx(rows, **kwargs))
