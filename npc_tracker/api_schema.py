@@ -32,6 +32,8 @@ ERROR_CODES = {
     "wrong_status": "The step is not possible in the case's (or item's, or report's) current status.",
     "invalid_rows": "An imported file has wrong rows: nothing was imported; `rows` lists each error by row and "
                     "column.",
+    "no_problems": "The audit rectification case has no audit problems yet: there is nothing to report.",
+    "too_many_problems": "The case lists more problems than one report can hold.",
     "wrong_kind": "The step belongs to another kind of case (audit problems go on an audit rectification case).",
     "items_open": "Items are neither verified nor carried over: the report cannot be accepted, nor the case closed.",
     "consultation_required": "The rule set requires the draft report to be commented on (征求意见) before the "
@@ -99,7 +101,9 @@ class AutoSchema(SpectacularAutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction == "response":
             errors = {**ERROR_RESPONSES, **(WRITE_ERROR_RESPONSES if self.method in ("POST", "PUT", "PATCH") else {})}
-            for code, description in errors.items():
+            # Refusals an operation declares beyond those (a download's 409) get the one shape too.
+            declared = {code: "" for code in responses if code.startswith("4") and code not in errors}
+            for code, description in {**errors, **declared}.items():
                 shape = ValidationErrorSerializer if code == "400" else ErrorSerializer
                 description = responses.get(code, {}).get("description") or description
                 responses[code] = self._get_response_for_code(

@@ -7,7 +7,7 @@ from agencies.api import PersonViewSet
 from notifications.api import InboxViewSet
 from npc_tracker.api_schema_view import SchemaView
 from opinions.api import views as opinions
-from opinions.api.audit import AuditProblemViewSet
+from opinions.api.audit import AuditProblemViewSet, AuditReportViewSet
 
 router = DefaultRouter()
 router.register("bodies", opinions.BodyViewSet)
@@ -20,6 +20,7 @@ router.register("inbox", InboxViewSet, basename="inbox")
 router.register("people", PersonViewSet, basename="person")
 router.register("dashboard", opinions.DashboardViewSet, basename="dashboard")
 router.register("audit-problems", AuditProblemViewSet, basename="audit-problem")
+router.register("audit-reports", AuditReportViewSet, basename="audit-report")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),

@@ -52,6 +52,16 @@ class RowError:
     message: str
 
 
+def describe(error: RowError) -> str:
+    """One error as a sentence: where, then what."""
+    if not error.row:
+        return error.message
+    if not error.column:
+        return _("Row %(row)d: %(message)s") % {"row": error.row, "message": error.message}
+    return _("Row %(row)d, %(column)s: %(message)s") % {"row": error.row, "column": error.column,
+                                                          "message": error.message}
+
+
 @dataclass
 class ImportResult:
     errors: list[RowError] = field(default_factory=list)

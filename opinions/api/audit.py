@@ -3,12 +3,13 @@ units' rectification reports, 屡审屡犯, the audit office's list imported fro
 in 万元. Progress, mark-done, 销号 and carry-over of a problem are its item's steps on the case
 (`/cases/{case}/items/{id}/…`): a problem's `id` is its item's."""
 
+from django.db.models import Max
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -16,13 +17,14 @@ from rest_framework.response import Response
 
 from npc_tracker.api import RejectUnknownFields, absolute_url
 
-from .. import audit_figures, audit_import, selectors, services
-from ..choices import RECTIFIED_BY_WAY
+from .. import audit_figures, audit_import, audit_report, selectors, services
+from ..choices import RECTIFIED_BY_WAY, CaseKind
 from ..filtersets import AuditProblemFilterSet
-from ..models import AuditProblem
+from ..models import AuditProblem, AuditReportText, Case
 from .views import REFUSALS, StoredMediaType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # A way left out of a report keeps its figure: none is required.
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0, "required": False}
 ID = {"min_value": 1, "max_value": 2**31 - 1}
@@ -99,18 +101,6 @@ class AuditImportedSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
 
 
-class ImportRowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="As Excel numbers it; 0: the file as a whole.")
-    column = serializers.CharField()
-    message = serializers.CharField()
-
-
-class AuditImportRefusedSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="`invalid_rows`")
-    detail = serializers.CharField()
-    rows = ImportRowErrorSerializer(many=True)
-
-
 @extend_schema_view(
     list=extend_schema(summary="Audit problems you may see (the ledger), by audit year and reference"),
     retrieve=extend_schema(summary="One audit problem"),
@@ -170,11 +160,10 @@ class AuditProblemViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="Import the audit office's list (the filled-in template): all rows or none",
                    description="Every row is checked first; any wrong row refuses the whole file with 400 "
-                               "`invalid_rows` and each error by row and column. A problem already on the case "
-                               "(same audit year and reference) is updated, never duplicated.",
+                               "`invalid_rows`, each error in `fields.file` as “row N, column: message”. A problem "
+                               "already on the case (same audit year and reference) is updated, never duplicated.",
                    request={"multipart/form-data": AuditImportSerializer},
-                   responses={200: AuditImportedSerializer, 400: AuditImportRefusedSerializer, 403: REFUSALS[403],
-                              404: REFUSALS[404], 409: REFUSALS[409]})
+                   responses={200: AuditImportedSerializer, **REFUSALS})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser],
             filter_backends=[], pagination_class=None)
     def import_list(self, request):
@@ -184,9 +173,9 @@ class AuditProblemViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"case": [_("No such case is visible to you.")]})
         result = audit_import.import_problems(case=case, actor=request.user, file=data["file"])
         if result.errors:
-            rows = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
             return Response({"code": "invalid_rows", "detail": _("Nothing was imported: correct these rows."),
-                             "rows": rows}, status=400)
+                             "fields": {"file": [audit_import.describe(error) for error in result.errors]}},
+                            status=400)
         saved = result.saved
         return Response({"created": saved.created, "updated": saved.updated, "unchanged": saved.unchanged})
 
@@ -202,3 +191,92 @@ def _valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def _words(case) -> AuditReportText:
+    return getattr(case, "audit_report_text", None) or AuditReportText(case=case)
+
+
+class AuditReportSerializer(serializers.ModelSerializer):
+    """The staff's words in the December report; the figures come from the ledger (`/audit-problems/`)."""
+
+    case = serializers.IntegerField(source="pk", read_only=True)
+    title = serializers.SerializerMethodField()
+    introduction = serializers.SerializerMethodField()
+    measures = serializers.SerializerMethodField()
+    next_steps = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField(help_text="The report as Word, built from the ledger now.")
+
+    class Meta:
+        model = Case
+        fields = ["case", "title", "introduction", "measures", "next_steps", "download"]
+
+    def get_title(self, case) -> str | None:
+        return audit_report.report_title(case.audit_year) if case.audit_year else None
+
+    def get_introduction(self, case) -> str:
+        return _words(case).introduction
+
+    def get_measures(self, case) -> str:
+        return _words(case).measures
+
+    def get_next_steps(self, case) -> str:
+        return _words(case).next_steps
+
+    def get_download(self, case) -> str:
+        return absolute_url(self.context.get("request"), reverse("v1:audit-report-download", args=[case.pk]))
+
+
+class AuditReportTextSerializer(RejectUnknownFields, serializers.Serializer):
+    introduction = serializers.CharField(allow_blank=True, max_length=20000)
+    measures = serializers.CharField(allow_blank=True, max_length=20000)
+    next_steps = serializers.CharField(allow_blank=True, max_length=20000)
+
+
+class IssuedReportSerializer(serializers.Serializer):
+    attachment = serializers.IntegerField(help_text="The file kept on the case.")
+    name = serializers.CharField()
+    download = serializers.URLField()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Audit rectification cases you may see, with the words of their December report"),
+    retrieve=extend_schema(summary="The words of one case's December report (its figures are the ledger's)"),
+    update=extend_schema(summary="Staff: write the report's own words (each save is a version in its history)",
+                         request=AuditReportTextSerializer, responses={200: AuditReportSerializer, **REFUSALS}),
+)
+class AuditReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The December audit-rectification report of each audit rectification case (by the case's id): its words,
+    its Word download and, when issued, the copy kept on the case."""
+
+    serializer_class = AuditReportSerializer
+    queryset = Case.objects.none()  # what the schema describes; each caller gets their own
+    http_method_names = ["get", "put", "post", "head", "options"]
+
+    def get_queryset(self):
+        return (selectors.cases_visible_to(self.request.user).filter(kind=CaseKind.AUDIT_RECTIFICATION)
+                .select_related("audit_report_text").order_by("pk")
+                .annotate(audit_year=Max("items__audit__audit_year")))
+
+    def update(self, request, *args, **kwargs):
+        data = _valid(AuditReportTextSerializer, request)
+        case = services.audit_report_text_save(case=self.get_object(), actor=request.user, **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(summary="The report as Word, built from the ledger as it stands",
+                   responses={(200, DOCX): OpenApiTypes.BINARY, 404: REFUSALS[404], 409: REFUSALS[409]})
+    @action(detail=True, methods=["get"], pagination_class=None, content_negotiation_class=StoredMediaType)
+    def download(self, request, pk=None):
+        case = self.get_object()
+        output = audit_report.build(case, as_of=selectors.today())
+        name = f"{audit_report.report_title(audit_report.audit_year_of(case))}.docx"
+        return FileResponse(output, as_attachment=True, filename=name, content_type=DOCX)
+
+    @extend_schema(summary="Staff: issue the report — keep a copy, built now, as a file of the case", request=None,
+                   responses={201: IssuedReportSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"], pagination_class=None)
+    def issue(self, request, pk=None):
+        attachment = services.audit_report_attach(case=self.get_object(), actor=request.user)
+        url = reverse("v1:case-attachment-download", args=[attachment.case_id, attachment.pk])
+        return Response({"attachment": attachment.pk, "name": attachment.original_name,
+                         "download": absolute_url(request, url)}, status=201)

@@ -4,6 +4,7 @@
 import io
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -109,7 +110,7 @@ def test_the_import_through_the_api_refuses_bad_rows_by_row_and_column(ledger, w
     response = api.post(f"{URL}import/", {"case": ledger.pk, "file": bad}, format="multipart")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_rows"
-    assert response.json()["rows"] == [{"row": 2, "column": "责任单位", "message": "没有名为“不存在的单位”的单位。"}]
+    assert response.json()["fields"] == {"file": ["第 2 行，责任单位：没有名为“不存在的单位”的单位。"]}
     good = xlsx([row("SJ2023-01-001", amount=120), row("SJ2023-02-001")])
     response = api.post(f"{URL}import/", {"case": ledger.pk, "file": good}, format="multipart")
     assert response.json() == {"created": 1, "updated": 1, "unchanged": 0}
@@ -141,3 +142,36 @@ def test_repeats_are_suggested_and_confirmed_by_the_staff(ledger, world, make_ca
     assert references(api.get(URL, {"repeat": "true"})) == ["SJ2023-01-001"]
     missing = api.post(f"{URL}{problem.pk}/confirm-repeat/", {"repeat_of": 2**31 - 1}, format="json")
     assert (missing.status_code, list(missing.json()["fields"])) == (400, ["repeat_of"])
+
+
+REPORTS = "/api/v1/audit-reports/"
+
+
+def test_the_december_report_words_download_and_issue(ledger, world, finance):
+    staff = client_for(world.staff)
+    listed = staff.get(REPORTS).json()["results"]
+    assert [(r["case"], r["title"]) for r in listed] == [
+        (ledger.pk, "关于 2023 年度市本级预算执行和其他财政收支审计查出问题整改情况的报告")]
+    words = {"introduction": "市政府高度重视。", "measures": "压实责任。", "next_steps": "持续督促。"}
+    saved = staff.put(f"{REPORTS}{ledger.pk}/", words, format="json")
+    assert saved.status_code == 200
+    assert {key: saved.json()[key] for key in words} == words
+    assert client_for(finance.liaison).put(f"{REPORTS}{ledger.pk}/", words, format="json").status_code == 403
+    assert staff.put(f"{REPORTS}{ledger.pk}/", {**words, "intro": "x"}, format="json").status_code == 400
+    download = client_for(finance.liaison).get(f"{REPORTS}{ledger.pk}/download/")
+    assert download.status_code == 200
+    document = Document(io.BytesIO(b"".join(download.streaming_content)))
+    assert "市政府高度重视。" in [p.text for p in document.paragraphs]
+    assert client_for(finance.liaison).post(f"{REPORTS}{ledger.pk}/issue/").status_code == 403
+    issued = staff.post(f"{REPORTS}{ledger.pk}/issue/")
+    assert issued.status_code == 201
+    assert issued.json()["name"].endswith("整改情况的报告.docx")
+    assert staff.get(issued.json()["download"]).status_code == 200
+
+
+def test_a_report_without_problems_is_a_409_and_another_kind_is_not_a_report(audit_case, world, received_case):
+    staff = client_for(world.staff)
+    response = staff.get(f"{REPORTS}{audit_case.pk}/download/")
+    assert (response.status_code, response.json()["code"]) == (409, "no_problems")
+    assert staff.get(f"{REPORTS}{received_case.pk}/").status_code == 404
+    assert client_for(world.court_liaison).get(f"{REPORTS}{audit_case.pk}/").status_code == 404

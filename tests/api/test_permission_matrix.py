@@ -147,6 +147,8 @@ def expected(world, basename, view_action, method, role, key):
         return 200
     if basename == "audit-problem":
         return expected_audit(world, view_action, role, key)
+    if basename == "audit-report":  # A and B are not audit rectification cases: no report of theirs exists
+        return 200 if view_action == "list" else 404
     if basename == "inbox":
         if view_action == "retrieve":
             return 200 if world.notification_owner[key] == role else 404
@@ -207,7 +209,7 @@ def xlsx_file():
 def request_for(world, basename, url, view_action, key):
     case = world.a if key == "a" else world.b
     pk = {"case": case.pk, "inbox": world.notifications[key], "person": world.people[key],
-          "audit-problem": world.problems[key]}.get(basename)
+          "audit-problem": world.problems[key], "audit-report": case.pk}.get(basename)
     if basename in REFERENCE:
         pk = world.reference[basename][0 if key == "a" else 1]
     url = url.replace("{lookup}", str(pk)).replace("(?P<pk>[^/.]+)", str(pk))
@@ -226,6 +228,8 @@ def request_for(world, basename, url, view_action, key):
         data = {"progress_note": "推进中"}
     elif view_action == "confirm_repeat":
         data = {"repeat_of": None}
+    elif view_action == "update":
+        data = {"introduction": "导语", "measures": "做法", "next_steps": "下一步"}
     elif view_action == "years":
         data = {"year": 2030, "provisional": True}
     elif view_action == "mark_read":
@@ -241,7 +245,7 @@ def test_every_route_has_a_rule_and_every_action_a_payload():
     actions = {view_action for _b, _u, mapping in ROUTES for view_action in mapping.values()}
     known = {"list", "retrieve", "create", "partial_update", "timeline", "attachments", "attachment_download",
              "mark_read", "unread_count", "years", "import_list", "template", "report", "confirm_repeat",
-             "suggested_repeats", *CASE_LISTS}
+             "suggested_repeats", "update", "download", "issue", *CASE_LISTS}
     case_actions = {slug.replace("-", "_") for slug in CASE_PAYLOADS}
     item_actions = {"item_" + slug.replace("-", "_") for slug in ITEM_PAYLOADS}
     assert actions - known - case_actions - item_actions == set(), "a new route needs a rule in expected()"
