@@ -69,6 +69,7 @@ class Figures:
     green: int
     audit_problems: int
     audit_problems_rectified: int
+    audit_repeats: int
     rectification_rate: float | None
     amount_involved: Decimal
     amount_rectified: Decimal
@@ -105,13 +106,15 @@ def figures(cases: QuerySet[Case], today: date, soon: DueSoon) -> Figures:
         rehandled=counts["rehandled"], late_handovers=late_handovers(cases, today).count(),
         red=counts["overdue"], amber=counts["amber"],
         green=counts["owed"] - counts["overdue"] - counts["amber"],  # the three colours split what is owed
-        audit_problems=audit.problems, audit_problems_rectified=audit.rectified, rectification_rate=audit.rate,
+        audit_problems=audit.problems, audit_problems_rectified=audit.rectified, audit_repeats=audit.repeats,
+        rectification_rate=audit.rate,
         amount_involved=audit.amount_involved, amount_rectified=audit.amount_rectified,
         rectification_rate_by_amount=audit.rate_by_amount,
     )
 
 
-LEAGUE_SORTS = ("overdue", "cases", "on_time_rate", "average_days_late", "dissatisfied", "body_name")
+LEAGUE_SORTS = ("overdue", "cases", "on_time_rate", "average_days_late", "dissatisfied", "rectification_rate",
+                "body_name")
 
 
 def league_table(cases: QuerySet[Case], today: date, sort: str = "overdue") -> list[dict]:
@@ -133,14 +136,31 @@ def league_table(cases: QuerySet[Case], today: date, sort: str = "overdue") -> l
                               if row["average_delay"] is not None else None),
         "dissatisfied": dissatisfied.get(row["lead_body"], 0),
     } for row in rows]
+    _add_rectification(table, cases)
     table.sort(key=lambda row: (-row["overdue"], -row["late"], row["body_name"]))
     if sort == "body_name":
         table.sort(key=lambda row: row["body_name"])
-    elif sort == "on_time_rate":  # the worst rate first; bodies with nothing to measure last
-        table.sort(key=lambda row: (row["on_time_rate"] is None, row["on_time_rate"] or 0))
+    elif sort in ("on_time_rate", "rectification_rate"):  # the worst rate first; nothing to measure last
+        table.sort(key=lambda row: (row[sort] is None, row[sort] or 0))
     else:
         table.sort(key=lambda row: -(row[sort] or 0))
     return table
+
+
+def _add_rectification(table: list[dict], cases: QuerySet[Case]) -> None:
+    """整改率 of each body as the unit responsible for audit problems (audit_figures' one definition); a unit with
+    problems but no case of its own joins the table."""
+    units = audit_figures.rectification_by(audit_figures.problems_of(cases), "unit")
+    seen = {row["body"] for row in table}
+    for pk, name, _r in units:
+        if pk is not None and pk not in seen:
+            table.append({"body": pk, "body_name": name, "cases": 0, "overdue": 0, "on_time": 0, "late": 0,
+                          "on_time_rate": None, "average_days_late": None, "dissatisfied": 0})
+    by_unit = {pk: r for pk, _name, r in units}
+    for row in table:
+        audit = by_unit.get(row["body"])
+        row["audit_problems"] = audit.problems if audit else 0
+        row["rectification_rate"] = audit.rate if audit else None
 
 
 def meeting_year():

@@ -333,6 +333,7 @@ class DashboardFiguresSerializer(serializers.Serializer):
     green = serializers.IntegerField()
     audit_problems = serializers.IntegerField(help_text="Audit problems (审计查出问题) of these cases.")
     audit_problems_rectified = serializers.IntegerField(help_text="Of them, verified as rectified (销号).")
+    audit_repeats = serializers.IntegerField(help_text="Of them, confirmed as repeat findings (屡审屡犯).")
     rectification_rate = serializers.FloatField(
         allow_null=True, help_text="整改率 by count, %: audit problems verified over audit problems.")
     amount_involved = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="10,000 yuan")
@@ -351,6 +352,9 @@ class LeagueRowSerializer(serializers.Serializer):
     on_time_rate = serializers.FloatField(allow_null=True)
     average_days_late = serializers.FloatField(allow_null=True)
     dissatisfied = serializers.IntegerField()
+    audit_problems = serializers.IntegerField(help_text="Audit problems this body is the unit responsible for.")
+    rectification_rate = serializers.FloatField(
+        allow_null=True, help_text="整改率 of those problems by count, %: verified (销号) over all.")
 
 
 class BreakdownRowSerializer(serializers.Serializer):

@@ -97,7 +97,8 @@ def _chart_data(board: dashboard.Dashboard, links: dict) -> dict:
 LEAGUE_COLUMNS = [("body_name", gettext_lazy("Body")), ("cases", gettext_lazy("Cases")),
                   ("overdue", gettext_lazy("Overdue now")), ("on_time_rate", gettext_lazy("On-time rate")),
                   ("average_days_late", gettext_lazy("Average days late")),
-                  ("dissatisfied", gettext_lazy("Found 不满意"))]
+                  ("dissatisfied", gettext_lazy("Found 不满意")),
+                  ("rectification_rate", gettext_lazy("Audit problems rectified (整改率)"))]
 
 
 def _summary(form) -> list[tuple[str, str]]:

@@ -246,3 +246,22 @@ def test_earlier_problems_of_the_same_unit_and_type_are_suggested_and_confirmed_
 def test_the_area_list_is_editable_and_starts_with_the_usual_areas():
     assert list(AuditArea.objects.values_list("name", flat=True)) == ["预算执行", "部门预算", "重大政策落实",
                                                                      "专项资金", "国有资产"]
+
+
+def test_the_league_table_rates_each_unit_on_the_same_basis_and_adds_units_without_cases(problem, world, finance):
+    services.audit_problem_report(problem=problem, actor=finance.liaison, progress_note="已整改",
+                                  ways={"paid_to_treasury": Decimal("100")})
+    services.item_mark_done(item=problem.item, actor=finance.liaison, measures="全部上缴")
+    services.item_verify(item=problem.item, actor=world.staff)
+    table = {row["body_name"]: row for row in dashboard.league_table(Case.objects.all(), date(2026, 6, 10),
+                                                                      "rectification_rate")}
+    # 市财政局 leads no case: it joins the table as the unit of its problems.
+    assert (table["安阳市财政局"]["cases"], table["安阳市财政局"]["audit_problems"],
+            table["安阳市财政局"]["rectification_rate"]) == (0, 1, 100.0)
+    assert (table[world.fgw.name]["audit_problems"], table[world.fgw.name]["rectification_rate"]) == (1, 0.0)
+    assert table[world.gov.name]["rectification_rate"] is None
+    by_unit = {name: r.rate for _pk, name, r in audit_figures.rectification_by(AuditProblem.objects.all(), "unit")}
+    assert by_unit == {"安阳市财政局": 100.0, world.fgw.name: 0.0}
+    order = [row["body_name"] for row in dashboard.league_table(Case.objects.all(), date(2026, 6, 10),
+                                                                "rectification_rate")]
+    assert order.index(world.fgw.name) < order.index("安阳市财政局") < order.index(world.gov.name)

@@ -57,7 +57,7 @@ def test_every_headline_figure(dataset):
         "on_time": 2, "late": 3, "on_time_rate": 40.0, "rehandled": 1, "late_handovers": 0,  # none has a meeting
         "red": 1, "amber": 3, "green": 1,
         # Closed items that are not audit problems: no 整改率 (issue 15 §4).
-        "audit_problems": 0, "audit_problems_rectified": 0, "rectification_rate": None,
+        "audit_problems": 0, "audit_problems_rectified": 0, "audit_repeats": 0, "rectification_rate": None,
         "amount_involved": Decimal(0), "amount_rectified": Decimal(0), "rectification_rate_by_amount": None,
     }
 
@@ -79,9 +79,11 @@ def test_the_league_table_per_body(dataset, world):
     table = dashboard.league_table(Case.objects.all(), TODAY)
     assert table == [
         {"body": world.gov.pk, "body_name": world.gov.name, "cases": 6, "overdue": 1, "on_time": 1, "late": 2,
-         "on_time_rate": 33.3, "average_days_late": 7.0, "dissatisfied": 0},
+         "on_time_rate": 33.3, "average_days_late": 7.0, "dissatisfied": 0, "audit_problems": 0,
+         "rectification_rate": None},
         {"body": world.court.pk, "body_name": world.court.name, "cases": 4, "overdue": 0, "on_time": 1, "late": 1,
-         "on_time_rate": 50.0, "average_days_late": 10.0, "dissatisfied": 1},
+         "on_time_rate": 50.0, "average_days_late": 10.0, "dissatisfied": 1, "audit_problems": 0,
+         "rectification_rate": None},
     ]
 
 
