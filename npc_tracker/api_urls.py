@@ -7,7 +7,7 @@ from agencies.api import PersonViewSet
 from notifications.api import InboxViewSet
 from npc_tracker.api_schema_view import SchemaView
 from opinions.api import views as opinions
-from opinions.api.audit import AuditProblemViewSet, AuditReportViewSet
+from opinions.api.audit import AuditImportViewSet, AuditProblemViewSet, AuditReportViewSet
 
 router = DefaultRouter()
 router.register("bodies", opinions.BodyViewSet)
@@ -21,6 +21,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("dashboard", opinions.DashboardViewSet, basename="dashboard")
 router.register("audit-problems", AuditProblemViewSet, basename="audit-problem")
 router.register("audit-reports", AuditReportViewSet, basename="audit-report")
+router.register("audit-imports", AuditImportViewSet, basename="audit-import")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),

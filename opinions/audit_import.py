@@ -2,14 +2,22 @@
 row and names each error by row and column, imports nothing while any row is wrong, and updates rather than
 duplicates on re-import (by year and the problem's own reference).
 
+A long list is imported by a task (start() then run()), so the page and the API can show how far it has got; the
+progress lives in the cache (the saving is one transaction, which no other connection sees before it commits).
+
 The cost is bounded: at most MAX_ROWS problems and MAX_COLUMNS columns are read, whatever the file holds."""
 
 import itertools
+import logging
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from uuid import uuid4
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -17,11 +25,14 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agencies.models import Body
-from npc_tracker.errors import InvalidInput
+from npc_tracker.errors import DomainError, InvalidInput
 
+from . import uploads
 from .choices import RectificationType
-from .models import AuditArea, AuditProblem, Case
+from .models import AuditArea, AuditImport, AuditProblem, Case
 from .services.audit import ListedProblem, ListSaved, audit_problems_save, check_list_case
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 30
@@ -217,21 +228,26 @@ def _check_elsewhere(rows: list[_Row], case: Case) -> None:
             row.error("reference", _("This reference of that year is on another case."))
 
 
-def import_problems(*, case: Case, actor, file, at=None) -> ImportResult:
-    """Check the whole file, then save every problem, or nothing when any row is wrong."""
+def import_problems(*, case: Case, actor, file, at=None, progress=None) -> ImportResult:
+    """Check the whole file, then save every problem, or nothing when any row is wrong. `progress(phase, done,
+    total)` is told how far the checking and the saving have got."""
     check_list_case(case, actor)  # who and which case, before reading anything
+    if progress is not None:
+        progress("reading", 0, 0)
     rows, errors = read_rows(file)
     if errors:
         return ImportResult(errors=errors)
     if not rows:
         return ImportResult(errors=[RowError(0, "", _("The file has no problems under its header."))])
+    if progress is not None:
+        progress("checking", 0, len(rows))
     problems = check_rows(rows, case)
     errors = [error for row in rows for error in row.errors]
     if errors:
         return ImportResult(errors=sorted(errors, key=lambda e: e.row))
     try:
         saved = audit_problems_save(case=case, actor=actor, problems=problems,
-                                    reason=_("Imported from the audit office's list"), at=at)
+                                    reason=_("Imported from the audit office's list"), at=at, progress=progress)
     except InvalidInput as exc:  # what only the database can tell, e.g. a verified problem changed
         return ImportResult(errors=[RowError(0, "", exc.message)])
     return ImportResult(saved=saved)
@@ -260,3 +276,70 @@ def template_workbook():
     workbook.save(output)
     output.seek(0)
     return output
+
+
+# --- as a task, with its progress -----------------------------------------------------------------------------------
+
+PROGRESS_SECONDS = 24 * 3600
+PHASES = ["", "reading", "checking", "saving"]  # "": not started, or finished
+
+
+def _progress_key(job_pk: int) -> str:
+    return f"audit-import:{job_pk}"
+
+
+def progress_of(job: AuditImport) -> dict:
+    """How far a running import has got: {"phase": reading | checking | saving, "done": n, "total": n}."""
+    return cache.get(_progress_key(job.pk)) or {"phase": "", "done": 0, "total": 0}
+
+
+def start(*, case: Case, actor, file, then) -> AuditImport:
+    """Keep the upload and, once it is committed, hand its id to `then` (the task's `delay`: opinions.tasks
+    imports this module, not the other way round). Who may import into which case, and whether the file is an
+    Excel workbook of an acceptable size, is refused here, before anything is queued."""
+    check_list_case(case, actor)
+    kind = uploads.check_upload(file)
+    if kind.extensions[0] != "xlsx":
+        raise InvalidInput(_("The file is not an Excel workbook (.xlsx): download the template and fill it in."),
+                           field="file")
+    name = uploads.file_name(file)
+    job = AuditImport(case=case, created_by=actor, original_name=name)
+    job.file.save(f"{uuid4().hex}.xlsx", file, save=False)
+    job.save()
+    transaction.on_commit(lambda: then(job.pk))
+    return job
+
+
+def run(job_pk: int) -> AuditImport | None:
+    """The task's work; safe to run twice (a second run finds the job taken)."""
+    if not AuditImport.objects.filter(pk=job_pk, state=AuditImport.State.QUEUED).update(
+            state=AuditImport.State.RUNNING):
+        return None
+    job = AuditImport.objects.select_related("case", "created_by").get(pk=job_pk)
+
+    def progress(phase, done, total):
+        cache.set(_progress_key(job_pk), {"phase": phase, "done": done, "total": total}, PROGRESS_SECONDS)
+
+    try:
+        with job.file.open("rb") as file:
+            result = import_problems(case=job.case, actor=job.created_by, file=file, progress=progress)
+    except DomainError as exc:  # the case moved on or the user lost their place meanwhile
+        result = ImportResult(errors=[RowError(0, "", exc.message)])
+    except Exception:
+        logger.exception("audit list import %s failed", job_pk)
+        job.state, job.errors = AuditImport.State.FAILED, [
+            {"row": 0, "column": "", "message": _("The import failed on the server; nothing was imported. Try "
+                                                  "again, or tell the administrator.")}]
+    else:
+        if result.errors:
+            job.state = AuditImport.State.REFUSED
+            job.errors = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
+        else:
+            job.state = AuditImport.State.DONE
+            job.rows = result.saved.created + result.saved.updated + result.saved.unchanged
+            job.created, job.updated, job.unchanged = (result.saved.created, result.saved.updated,
+                                                       result.saved.unchanged)
+    job.finished_at = timezone.now()
+    job.save()
+    cache.delete(_progress_key(job_pk))
+    return job

@@ -633,3 +633,40 @@ class AuditReportText(models.Model):
 
     def __str__(self):
         return str(self.case)
+
+
+def audit_import_path(instance, filename: str) -> str:
+    return f"imports/{filename}"
+
+
+class AuditImport(models.Model):
+    """One upload of the audit office's list, checked and saved by a task (opinions.audit_import) while its page
+    shows the progress; the list's rows land in the ledger all together or not at all."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Refused: nothing imported")
+        FAILED = "failed", _("Failed: nothing imported")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="audit_imports")
+    file = models.FileField(_("file"), upload_to=audit_import_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    created_by = models.ForeignKey(USER, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit list import")
+        verbose_name_plural = _("audit list imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.original_name

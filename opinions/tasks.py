@@ -7,7 +7,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from . import rules
+from . import audit_import, rules
 from .digest import send_daily_digests
 
 logger = logging.getLogger(__name__)
@@ -31,3 +31,10 @@ def check_calendar_coverage(on: str | None = None) -> list[int]:
     for year in missing:
         logger.warning("%s", rules.describe_missing_calendar(year))
     return missing
+
+
+@shared_task
+def run_audit_import(job_pk: int) -> str | None:
+    """An uploaded audit list, checked and saved (opinions.audit_import.run); a second delivery does nothing."""
+    job = audit_import.run(job_pk)
+    return job.state if job is not None else None

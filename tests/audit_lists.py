@@ -2,13 +2,14 @@
 
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 HEADER = ["问题编号", "审计年度", "问题领域", "问题类型", "责任单位", "问题概要", "问题描述", "涉及金额（万元）",
           "整改类型"]
 
 
-def xlsx(rows, header=HEADER, title=None) -> io.BytesIO:
+def xlsx(rows, header=HEADER, title=None) -> SimpleUploadedFile:
     workbook = Workbook()
     sheet = workbook.active
     if title:
@@ -18,8 +19,7 @@ def xlsx(rows, header=HEADER, title=None) -> io.BytesIO:
         sheet.append(row)
     output = io.BytesIO()
     workbook.save(output)
-    output.seek(0)
-    return output
+    return SimpleUploadedFile("审计查出问题清单.xlsx", output.getvalue())
 
 
 def row(reference, *, year=2023, area="预算执行", kind="未及时上缴非税收入", unit="安阳市财政局",

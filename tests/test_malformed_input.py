@@ -304,7 +304,7 @@ def _encode(data) -> str:
 API_IDS = {"cases": "case", "bodies": "body", "committees": "committee", "meetings": "meeting", "inbox": "message",
            "rule-sets": "rule_set", "calendar": "day", "item_pk": "item", "attachment_pk": "attachment",
            "people": "person", "audit-problems": "audit_problem",
-           "audit-reports": "case"}
+           "audit-reports": "case", "audit-imports": "case"}
 TYPED = {"integer", "number", "boolean"}
 
 

@@ -17,11 +17,11 @@ from rest_framework.response import Response
 
 from npc_tracker.api import RejectUnknownFields, absolute_url
 
-from .. import audit_figures, audit_import, audit_report, selectors, services
+from .. import audit_figures, audit_import, audit_report, selectors, services, tasks
 from ..choices import RECTIFIED_BY_WAY, CaseKind
 from ..filtersets import AuditProblemFilterSet
-from ..models import AuditProblem, AuditReportText, Case
-from .views import REFUSALS, StoredMediaType
+from ..models import AuditImport, AuditProblem, AuditReportText, Case
+from .views import LOCATION, REFUSALS, StoredMediaType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -95,10 +95,35 @@ class AuditImportSerializer(RejectUnknownFields, serializers.Serializer):
     file = serializers.FileField(help_text="The filled-in template (.xlsx).")
 
 
-class AuditImportedSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
+class ImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="As Excel numbers it; 0: the file as a whole.")
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportProgressSerializer(serializers.Serializer):
+    phase = serializers.ChoiceField(choices=audit_import.PHASES)
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class AuditImportJobSerializer(serializers.ModelSerializer):
+    errors = ImportRowErrorSerializer(many=True, read_only=True)
+    progress = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditImport
+        fields = ["id", "url", "case", "original_name", "state", "progress", "rows", "created", "updated",
+                  "unchanged", "errors", "created_at", "finished_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(ImportProgressSerializer)
+    def get_progress(self, job) -> dict:
+        return audit_import.progress_of(job)
+
+    def get_url(self, job) -> str:
+        return absolute_url(self.context.get("request"), reverse("v1:audit-import-detail", args=[job.pk]))
 
 
 @extend_schema_view(
@@ -159,11 +184,13 @@ class AuditProblemViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(visible.order_by("-audit_year", "reference"), many=True).data)
 
     @extend_schema(summary="Import the audit office's list (the filled-in template): all rows or none",
-                   description="Every row is checked first; any wrong row refuses the whole file with 400 "
-                               "`invalid_rows`, each error in `fields.file` as “row N, column: message”. A problem "
-                               "already on the case (same audit year and reference) is updated, never duplicated.",
+                   description="The file is kept and imported by a task; the answer (202) is the import, at "
+                               "`Location`, whose `state` goes from `queued` and `running` (with `progress`) to "
+                               "`done` or `refused` (any wrong row refuses the whole file: `errors` gives each by "
+                               "row and column). A problem already on the case (same audit year and reference) is "
+                               "updated, never duplicated.",
                    request={"multipart/form-data": AuditImportSerializer},
-                   responses={200: AuditImportedSerializer, **REFUSALS})
+                   responses={202: AuditImportJobSerializer, **REFUSALS}, parameters=[LOCATION])
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser],
             filter_backends=[], pagination_class=None)
     def import_list(self, request):
@@ -171,13 +198,11 @@ class AuditProblemViewSet(viewsets.ReadOnlyModelViewSet):
         case = selectors.cases_visible_to(request.user).filter(pk=data["case"]).first()
         if case is None:
             raise ValidationError({"case": [_("No such case is visible to you.")]})
-        result = audit_import.import_problems(case=case, actor=request.user, file=data["file"])
-        if result.errors:
-            return Response({"code": "invalid_rows", "detail": _("Nothing was imported: correct these rows."),
-                             "fields": {"file": [audit_import.describe(error) for error in result.errors]}},
-                            status=400)
-        saved = result.saved
-        return Response({"created": saved.created, "updated": saved.updated, "unchanged": saved.unchanged})
+        job = audit_import.start(case=case, actor=request.user, file=data["file"], then=tasks.run_audit_import.delay)
+        job.refresh_from_db()  # run already, where tasks run in-process
+        url = absolute_url(request, reverse("v1:audit-import-detail", args=[job.pk]))
+        return Response(AuditImportJobSerializer(job, context={"request": request}).data, status=202,
+                        headers={"Location": url})
 
     @extend_schema(summary="The import template (.xlsx)", responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None,
@@ -280,3 +305,15 @@ class AuditReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet)
         url = reverse("v1:case-attachment-download", args=[attachment.case_id, attachment.pk])
         return Response({"attachment": attachment.pk, "name": attachment.original_name,
                          "download": absolute_url(request, url)}, status=201)
+
+
+@extend_schema_view(list=extend_schema(summary="Your imports of audit lists, newest first"),
+                    retrieve=extend_schema(summary="One import: its state, progress, and result or errors"))
+class AuditImportViewSet(viewsets.ReadOnlyModelViewSet):
+    """The imports you started (`POST /audit-problems/import/`)."""
+
+    serializer_class = AuditImportJobSerializer
+    queryset = AuditImport.objects.none()  # what the schema describes; each caller gets their own
+
+    def get_queryset(self):
+        return AuditImport.objects.filter(created_by=self.request.user).order_by("-created_at", "-pk")

@@ -31,6 +31,7 @@ LIST_OPEN_STATUSES = frozenset({CaseStatus.DRAFT, CaseStatus.ISSUED, CaseStatus.
 LISTED_FIELDS = ("audit_year", "area", "problem_type", "rectification_type")
 LISTED_ITEM_FIELDS = ("heading", "text", "amount", "responsible_body")
 WAYS = tuple(name for name, _label in RECTIFIED_BY_WAY)
+PROGRESS_EVERY = 100  # rows saved between two reports of the progress
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def check_list_case(case: Case, actor) -> None:
 
 @transaction.atomic
 def audit_problems_save(*, case: Case, actor, problems: list[ListedProblem], reason: str,
-                        at: datetime | None = None) -> ListSaved:
+                        at: datetime | None = None, progress=None) -> ListSaved:
     """Add the listed problems to the case, or correct those already there (by year and reference): a re-import
     updates and never duplicates. All or nothing: the caller has checked every row (opinions.audit_import); what
     only the database can tell — a reference on another case, a verified problem changed — refuses the whole list.
@@ -84,7 +85,9 @@ def audit_problems_save(*, case: Case, actor, problems: list[ListedProblem], rea
                 .select_related("item").filter(reference__in=[row.reference for row in problems])}
     number = max(case.items.values_list("number", flat=True), default=0)
     created = updated = unchanged = 0
-    for row in problems:
+    for done, row in enumerate(problems):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress("saving", done, len(problems))
         problem = existing.get((row.audit_year, row.reference))
         if problem is None:
             number += 1

@@ -147,7 +147,7 @@ def expected(world, basename, view_action, method, role, key):
         return 200
     if basename == "audit-problem":
         return expected_audit(world, view_action, role, key)
-    if basename == "audit-report":  # A and B are not audit rectification cases: no report of theirs exists
+    if basename in ("audit-report", "audit-import"):  # A and B are not audit cases: no report, no import
         return 200 if view_action == "list" else 404
     if basename == "inbox":
         if view_action == "retrieve":
@@ -209,7 +209,7 @@ def xlsx_file():
 def request_for(world, basename, url, view_action, key):
     case = world.a if key == "a" else world.b
     pk = {"case": case.pk, "inbox": world.notifications[key], "person": world.people[key],
-          "audit-problem": world.problems[key], "audit-report": case.pk}.get(basename)
+          "audit-problem": world.problems[key], "audit-report": case.pk, "audit-import": case.pk}.get(basename)
     if basename in REFERENCE:
         pk = world.reference[basename][0 if key == "a" else 1]
     url = url.replace("{lookup}", str(pk)).replace("(?P<pk>[^/.]+)", str(pk))

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
@@ -14,6 +15,7 @@ from opinions import audit_figures, audit_import, dashboard, services
 from opinions.models import AuditArea, AuditProblem, Case, CaseItem
 from opinions.selectors import DueSoon
 from tests.audit_lists import HEADER, row, xlsx
+from tests.files import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +267,83 @@ def test_the_league_table_rates_each_unit_on_the_same_basis_and_adds_units_witho
     order = [row["body_name"] for row in dashboard.league_table(Case.objects.all(), date(2026, 6, 10),
                                                                 "rectification_rate")]
     assert order.index(world.fgw.name) < order.index("安阳市财政局") < order.index(world.gov.name)
+
+
+# --- the import as a task ---------------------------------------------------------------------------------------
+
+
+def start(case, world, rows, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    queued = []
+    job = audit_import.start(case=case, actor=world.staff, file=xlsx(rows), then=queued.append)
+    return job, queued
+
+
+def test_an_upload_is_kept_queued_and_run_once(audit_case, world, settings, tmp_path,
+                                              django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job, queued = start(audit_case, world, [row("SJ2023-01-001"), row("SJ2023-01-002")], settings, tmp_path)
+    assert queued == [job.pk]  # handed to the task once committed
+    assert (job.state, job.original_name) == ("queued", "审计查出问题清单.xlsx")
+    done = audit_import.run(job.pk)
+    assert (done.state, done.rows, done.created, done.finished_at is not None) == ("done", 2, 2, True)
+    assert audit_import.run(job.pk) is None  # a second delivery finds it taken
+    assert AuditProblem.objects.count() == 2
+    assert audit_import.progress_of(done) == {"phase": "", "done": 0, "total": 0}  # cleared when finished
+
+
+def test_the_import_tells_how_far_it_has_got(audit_case, world):
+    calls = []
+    rows = [row(f"SJ2023-01-{n:03d}") for n in range(1, 251)]
+    result = audit_import.import_problems(case=audit_case, actor=world.staff, file=xlsx(rows),
+                                          progress=lambda *call: calls.append(call))
+    assert result.saved.created == 250
+    assert calls == [("reading", 0, 0), ("checking", 0, 250), ("saving", 0, 250), ("saving", 100, 250),
+                     ("saving", 200, 250)]
+
+
+def test_a_running_import_shows_its_progress_from_the_cache(audit_case, world, settings, tmp_path, monkeypatch):
+    job, _queued = start(audit_case, world, [row("SJ2023-01-001")], settings, tmp_path)
+    seen = []
+    real_save = audit_import.audit_problems_save
+
+    def watching(**kwargs):
+        kwargs["progress"]("saving", 0, 1)
+        seen.append(audit_import.progress_of(job))
+        return real_save(**kwargs)
+
+    monkeypatch.setattr(audit_import, "audit_problems_save", watching)
+    audit_import.run(job.pk)
+    assert seen == [{"phase": "saving", "done": 0, "total": 1}]
+
+
+def test_a_refused_list_keeps_its_errors_and_a_crash_fails_the_import_with_nothing_saved(audit_case, world,
+                                                                                       settings, tmp_path,
+                                                                                       monkeypatch):
+    job, _queued = start(audit_case, world, [row("SJ2023-01-001", area="无此领域")], settings, tmp_path)
+    refused = audit_import.run(job.pk)
+    assert refused.state == "refused"
+    assert [(e["row"], e["column"]) for e in refused.errors] == [(2, "问题领域")]
+    assert refused.errors[0]["message"].startswith("未知的问题领域“无此领域”")
+    job, _queued = start(audit_case, world, [row("SJ2023-01-001")], settings, tmp_path)
+
+    def crash(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit_import, "audit_problems_save", crash)
+    failed = audit_import.run(job.pk)
+    assert failed.state == "failed"
+    assert failed.errors[0]["message"].startswith("服务器导入失败")
+    assert not AuditProblem.objects.exists()
+
+
+def test_only_a_workbook_for_an_open_audit_case_by_its_staff_is_queued(audit_case, world, settings, tmp_path,
+                                                                       make_case):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(NotAllowed):
+        audit_import.start(case=audit_case, actor=world.liaison, file=xlsx([]), then=print)
+    with pytest.raises(DomainError):
+        audit_import.start(case=make_case(), actor=world.staff, file=xlsx([]), then=print)
+    with pytest.raises(InvalidInput):
+        audit_import.start(case=audit_case, actor=world.staff, file=SimpleUploadedFile("清单.pdf", PDF), then=print)
+    assert not audit_import.AuditImport.objects.exists()
