@@ -14,12 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.selectors import user_scope
 from npc_tracker.errors import DomainError
-from npc_tracker.history_admin import ReadOnlyHistoryAdmin, ReasonForm, WriteThroughAdmin
+from npc_tracker.history_admin import ReadOnlyHistoryAdmin, ReasonForm, ReferenceDataAdmin, WriteThroughAdmin
 
 from . import services
 from .calendar_input import CalendarInputError, parse_lines
 from .models import (
     Attachment,
+    AuditArea,
+    AuditImport,
+    AuditProblem,
+    AuditReportText,
     CalendarDay,
     Case,
     CaseItem,
@@ -245,6 +249,42 @@ class CalendarDayAdmin(AdministratorsAdmin):
         return TemplateResponse(request, "admin/opinions/calendarday/enter_year.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
             "title": _("Enter a whole year")})
+
+
+@admin.register(AuditArea)
+class AuditAreaAdmin(ReferenceDataAdmin):
+    """The areas the audit office's lists use: edited here, with a reason; deactivated, never deleted."""
+
+    list_display = ["name", "order", "active"]
+    list_filter = ["active"]
+
+
+@admin.register(AuditProblem)
+class AuditProblemAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["reference", "audit_year", "area", "problem_type", "rectification_type", "verified_at"]
+    list_filter = ["audit_year", "area", "rectification_type"]
+    search_fields = ["reference", "problem_type", "item__heading"]
+
+
+@admin.register(AuditReportText)
+class AuditReportTextAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case"]
+
+
+@admin.register(AuditImport)
+class AuditImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "case", "created_by", "created_at", "state", "rows", "finished_at"]
+    list_filter = ["state"]
+    readonly_fields = [f.name for f in AuditImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Reminder)

@@ -51,7 +51,8 @@ def test_the_status_of_a_case_is_not_editable_in_the_admin(admin_client_with_cas
 # The admins allowed to write, each through `write()`: the services of the meeting register, of the rules and the
 # calendar; the reference data of agencies (no workflow, no service) with a required reason. Every other tracked
 # model is only shown in the admin.
-WRITTEN_THROUGH = {"Meeting", "HeardReport", "RuleSet", "CalendarDay", "Body", "Committee", "Membership"}
+WRITTEN_THROUGH = {"Meeting", "HeardReport", "RuleSet", "CalendarDay", "Body", "Committee", "Membership",
+                   "AuditArea"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 NO_INLINE_ROWS = {f"heard_reports-{name}": "0" for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS",
                                                             "MAX_NUM_FORMS")}
@@ -408,3 +409,15 @@ def test_reference_data_is_deactivated_not_deleted_in_the_admin(admin_client, wo
 
     assert admin_client.post(url("agencies_body_delete", world.court.pk), {"post": "yes"}).status_code == 403
     assert Body.objects.filter(pk=world.court.pk).exists()
+
+
+def test_an_audit_area_added_in_the_admin_has_the_user_and_the_reason(admin_client, admin_user):
+    from opinions.models import AuditArea
+
+    response = admin_client.post(url("opinions_auditarea_add"), {"name": "政府债务", "order": 6, "active": "on",
+                                                                 "reason": "新增审计领域"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    record = latest_history(AuditArea.objects.get(name="政府债务"))
+    assert (record.history_user, record.history_change_reason) == (admin_user, "新增审计领域")
+    area = AuditArea.objects.get(name="政府债务")
+    assert admin_client.post(url("opinions_auditarea_delete", area.pk), {"post": "yes"}).status_code == 403
