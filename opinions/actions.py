@@ -8,12 +8,15 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from npc_tracker.errors import DomainError
 
 from . import forms as f
 from . import selectors, services
 from .choices import ExtensionDecision, ReportKind, ReviewOutcome
-from .models import Case
+from .models import AuditProblem, Case, CaseItem
 from .permissions import available_actions, item_roles
 from .workflow import Action, ItemAction, available_item_actions
 
@@ -27,13 +30,15 @@ class ActionSpec:
     allowed_by: frozenset  # workflow actions, any of which makes this one available
     done: Promise
     style: str = ""
-    # Besides the workflow: what else the case must be for the step to succeed now (nothing offered is refused).
-    shown_if: Callable[[Case], bool] = lambda case: True
-    # Said above the form, about this case (what the action will do); and the confirmation from what run returned.
-    intro: Callable[[Case], str] | None = None
+    # Besides the workflow: what else the case (for an item's step, the item) must be for the step to be offered
+    # and succeed now (nothing offered is refused).
+    shown_if: Callable[[Case | CaseItem], bool] = lambda target: True
+    # Said above the form, about this case or item (what the action will do); and the confirmation from what run
+    # returned.
+    intro: Callable[[Case | CaseItem], str] | None = None
     done_with: Callable[[object], str] | None = None
     description: str = ""  # what the step does, for the API's documentation of its endpoint (English, as the schema)
-    initial: Callable[[Case], dict] | None = None  # what the page's form starts with on this case
+    initial: Callable[[Case | CaseItem], dict] | None = None  # what the page's form starts with on this case or item
 
     def done_message(self, result) -> str:
         return self.done_with(result) if self.done_with is not None else self.done
@@ -140,9 +145,64 @@ def _reporting(service):
     return run
 
 
+AUDIT_WAYS = f.AuditReportForm.WAYS
+AUDIT_COUNTS = ("rules_made", "people_dealt_with", "matters_referred")
+
+
+def _is_audit_problem(item) -> bool:
+    """An item of the audit-problem ledger (opinions.models.AuditProblem): its unit reports by way of rectification
+    instead of the plain progress step, so the ways always add up to the amount rectified."""
+    return hasattr(item, "audit")
+
+
+def _not_audit_problem(item) -> bool:
+    return not _is_audit_problem(item)
+
+
+def _audit_problem(item) -> AuditProblem:
+    problem = AuditProblem.objects.filter(pk=item.pk).first()
+    if problem is None:
+        raise DomainError(gettext("This item is not a problem of the audit ledger."), code="wrong_kind")
+    return problem
+
+
+def _report_audit(item, actor, data):
+    """Figures left out (None) keep the ones recorded: on the page the form starts with them filled in."""
+    services.audit_problem_report(
+        problem=_audit_problem(item), actor=actor, progress_note=data["progress_note"],
+        ways={name: data[name] for name in AUDIT_WAYS if data.get(name) is not None},
+        **{name: data.get(name) for name in AUDIT_COUNTS},
+        files=data.get("files") or ())
+
+
+def _audit_figures(item) -> dict:
+    problem = item.audit
+    return {name: getattr(problem, name) for name in (*AUDIT_WAYS, *AUDIT_COUNTS)}
+
+
+def _audit_intro(item) -> str:
+    if item.amount is None:
+        return gettext("No amount is involved in this problem: report the progress, the rules made and the "
+                           "accountability.")
+    return gettext("Amounts are totals to date, in 10,000 yuan; together they are the amount rectified, at most "
+                       "the amount involved (%(amount)s). An empty figure keeps the one recorded.") % {
+        "amount": item.amount}
+
+
 ITEM_ACTIONS = [
     ActionSpec("report-progress", _("Report progress"), f.ProgressForm, _reporting(services.item_report_progress),
-               frozenset({ItemAction.REPORT_PROGRESS}), _("Progress recorded."), "primary"),
+               frozenset({ItemAction.REPORT_PROGRESS}), _("Progress recorded."), "primary",
+               shown_if=_not_audit_problem),
+    ActionSpec("report-audit", _("Report rectification (money by way, rules, accountability)"), f.AuditReportForm,
+               _report_audit, frozenset({ItemAction.REPORT_PROGRESS, ItemAction.REPORT_FOLLOW_UP}),
+               _("Rectification reported."), "primary", shown_if=_is_audit_problem, intro=_audit_intro,
+               initial=_audit_figures,
+               description="An audit problem's unit reports on it (the same as `POST /audit-problems/{id}/report/`): "
+                           "progress, the money rectified so far by way of rectification (totals to date, 万元; "
+                           "their sum becomes the item's `rectified_amount` and may not exceed its `amount`), rules "
+                           "made and accountability. A figure left out keeps the one recorded. It is the item's "
+                           "`report-progress` step, or `report-follow-up` on a carried-over item. 409 "
+                           "`wrong_kind` on an item that is not in the audit ledger."),
     ActionSpec("mark-done", _("Mark done for verification"), f.MarkDoneForm,
                lambda item, actor, data: services.item_mark_done(item=item, actor=actor, **data),
                frozenset({ItemAction.MARK_DONE}), _("Item marked done; the committee will verify it.")),
@@ -158,7 +218,7 @@ ITEM_ACTIONS = [
     ActionSpec("report-follow-up", _("Report on the carried-over item"), f.ProgressForm,
                _reporting(services.item_report_follow_up), frozenset({ItemAction.REPORT_FOLLOW_UP}),
                _("Follow-up report recorded; the committee will verify the item or set the next report date."),
-               "primary",
+               "primary", shown_if=_not_audit_problem,
                description="持续整改: reports on a carried-over item, also after the case is closed. It answers the "
                            "item's `next_report_date` (cleared; its reminders stop); the staff then `verify` the "
                            "item (销号) or `carry-over` it again with the next date."),
@@ -174,4 +234,4 @@ def case_action_specs_for(user, case) -> list[ActionSpec]:
 
 def item_action_specs_for(user, item, case) -> list[ActionSpec]:
     allowed = set(available_item_actions(item.status, case.status, item_roles(user, item)))
-    return [spec for spec in ITEM_ACTIONS if spec.allowed_by & allowed]
+    return [spec for spec in ITEM_ACTIONS if spec.allowed_by & allowed and spec.shown_if(item)]

@@ -125,15 +125,18 @@ class CaseFilterSet(django_filters.FilterSet):
 
 class AuditProblemFilterSet(django_filters.FilterSet):
     audit_year = WholeNumberFilter(label=_("Audit year"), field_name="audit_year", min_value=1990, max_value=2100)
-    unit = IdFilter(label=_("Unit responsible"), queryset=Body.objects.all(), field_name="item__responsible_body")
-    area = IdFilter(label=_("Area"), queryset=AuditArea.objects.all())
+    # The pages' selects say 全部 for "no filter"; the API ignores the empty choice's label.
+    unit = IdFilter(label=_("Unit responsible"), queryset=Body.objects.all(), field_name="item__responsible_body",
+                    empty_label=_("All"))
+    area = IdFilter(label=_("Area"), queryset=AuditArea.objects.all(), empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Status"), field_name="item__status",
-                                         choices=choices.ITEM_STATUS_CHOICES)
+                                         choices=choices.ITEM_STATUS_CHOICES, empty_label=_("All"))
     rectification_type = django_filters.ChoiceFilter(label=_("Rectification type"),
-                                                     choices=choices.RectificationType.choices)
+                                                     choices=choices.RectificationType.choices, empty_label=_("All"))
     repeat = YesNoFilter(label=_("Repeat finding (屡审屡犯)"), field_name="repeat_of", lookup_expr="isnull",
-                         exclude=True)
-    case = IdFilter(label=_("Case"), queryset=Case.objects.all(), field_name="item__case")
+                         exclude=True,
+                         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
+    case = IdFilter(label=_("Case"), queryset=Case.objects.all(), field_name="item__case", empty_label=_("All"))
 
     class Meta:
         model = AuditProblem

@@ -4,6 +4,7 @@ Every action form's fields are named as the service's keyword arguments, so a vi
 """
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Body, Committee
@@ -11,7 +12,7 @@ from npc_tracker.forms import IdsField
 
 from . import choices
 from .deadline_field import DeadlineRuleField
-from .models import Case, Meeting
+from .models import AuditProblem, Case, Meeting
 from .services.drafts import DRAFT_PAGE_FIELDS, ITEM_INPUT
 
 
@@ -247,6 +248,44 @@ class ProgressForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 2}))
     rectified_amount = _rectified_amount_field()
     files = MultipleFileField(label=_("Evidence (PDF, Word, Excel, images)"), required=False)
+
+
+def _way_field(label):
+    return forms.DecimalField(label=label, required=False, min_value=0, max_digits=14, decimal_places=2,
+                              help_text=_("10,000 yuan"))
+
+
+def _count_field(name):
+    return forms.IntegerField(label=capfirst(AuditProblem._meta.get_field(name).verbose_name), required=False,
+                              min_value=0, max_value=100000)
+
+
+class AuditReportForm(forms.Form):
+    """An audit problem's unit reports: progress, the money rectified so far by way (totals to date; their sum is
+    the amount rectified), rules made and accountability (services.audit_problem_report). A figure left empty
+    keeps the one recorded."""
+
+    progress_note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    paid_to_treasury = _way_field(choices.RECTIFIED_BY_WAY[0][1])
+    disbursed = _way_field(choices.RECTIFIED_BY_WAY[1][1])
+    accounts_adjusted = _way_field(choices.RECTIFIED_BY_WAY[2][1])
+    returned_to_source = _way_field(choices.RECTIFIED_BY_WAY[3][1])
+    losses_recovered = _way_field(choices.RECTIFIED_BY_WAY[4][1])
+    rules_made = _count_field("rules_made")
+    people_dealt_with = _count_field("people_dealt_with")
+    matters_referred = _count_field("matters_referred")
+    files = MultipleFileField(label=_("Evidence (PDF, Word, Excel, images)"), required=False)
+
+    WAYS = tuple(name for name, _label in choices.RECTIFIED_BY_WAY)
+
+    def field_for_error(self, name: str) -> str | None:
+        """Where the service's refusal of the amount rectified (the ways' sum) is shown: beside the way the user
+        changed, else the first one filled in."""
+        if name != "rectified_amount":
+            return None
+        changed = [way for way in self.WAYS if way in self.changed_data]
+        filled = [way for way in self.WAYS if self.cleaned_data.get(way) is not None]
+        return (changed or filled or [self.WAYS[0]])[0]
 
 
 class MarkDoneForm(forms.Form):

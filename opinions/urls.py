@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import actions, attachments, cases, dashboard, drafts, meetings, reports
+from .views import actions, attachments, audit, cases, dashboard, drafts, meetings, reports
 
 app_name = "opinions"
 
@@ -18,6 +18,15 @@ urlpatterns = [
     path("<int:pk>/attachments/new/", attachments.attachment_upload, name="attachment_upload"),
     path("<int:pk>/reports/<int:report_pk>/compare/", reports.report_compare, name="report_compare"),
     path("attachments/<int:attachment_pk>/", attachments.attachment_download, name="attachment_download"),
+    path("audit/", audit.audit_ledger, name="audit_ledger"),
+    path("audit/export.xlsx", audit.audit_ledger_export, name="audit_ledger_export"),
+    path("audit/import/", audit.audit_import_page, name="audit_import"),
+    re_path(r"^audit/imports/(?P<pk>[0-9]{1,18})/$", audit.audit_import_job, name="audit_import_job"),
+    path("<int:pk>/audit-report/", audit.audit_report_page, name="audit_report"),
+    path("<int:pk>/audit-report.docx", audit.audit_report_docx, name="audit_report_docx"),
+    path("audit/template.xlsx", audit.audit_template, name="audit_template"),
+    # A problem's id is its item's (a one-to-one key, which Django does not range-check): bounded to a bigint's width.
+    re_path(r"^audit/(?P<pk>[0-9]{1,18})/repeat/$", audit.audit_confirm_repeat, name="audit_confirm_repeat"),
     path("dashboard/", dashboard.dashboard_page, name="dashboard"),
     path("dashboard/print/", dashboard.dashboard_page, {"mode": "print"}, name="dashboard_print"),
     path("dashboard/screen/", dashboard.dashboard_page, {"mode": "screen"}, name="dashboard_screen"),

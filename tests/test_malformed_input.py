@@ -21,7 +21,7 @@ from knox.models import get_token_model
 
 from notifications import channels
 from opinions import services
-from opinions.models import AuditArea, AuditProblem
+from opinions.models import AuditArea, AuditImport, AuditProblem, CaseItem
 from opinions.selectors import today
 from opinions.services import meetings
 from opinions.services.attachments import attachment_add
@@ -42,7 +42,9 @@ FREE_TEXT = {"back", "next"}
 # Values a typed field rightly takes (by the field's last name part): an order may be any integer; Django ignores
 # the formset's minimum and maximum counts; an amount has cents.
 ACCEPTED = {"ORDER": {"-1", HUGE}, "MIN_NUM_FORMS": {"-1", HUGE}, "MAX_NUM_FORMS": {"-1", HUGE},
-            "amount": {"1.5"}, "rectified_amount": {"1.5"}}
+            "amount": {"1.5"}, "rectified_amount": {"1.5"},
+            **{way: {"1.5"} for way in ("paid_to_treasury", "disbursed", "accounts_adjusted", "returned_to_source",
+                                        "losses_recovered")}}
 # Inputs a view reads that no page renders as a field (the inbox marks one message read by its id).
 NOT_RENDERED = {("post", "/inbox/read/"): {"id": ("typed", [])}}
 # Query parameters the pages read from links that the test world may not show (a second page, a sort order).
@@ -78,9 +80,21 @@ def site(world, received_case, make_case, settings, tmp_path):
     s = Site()
     s.case, s.item, s.draft, s.meeting, s.attachment = case, item, draft, meeting, attachment
     s.endpoints, s.tokens, s.revised_report = endpoints, tokens, revised
+    s.audit_case = make_case(kind="audit_rectification", title="审计查出问题整改", items=[], co_bodies=[])
+    # An import refused for its rows, one per user: an import's page is its author's.
+    s.imports = {user.pk: AuditImport.objects.create(case=case, created_by=user, original_name="清单.xlsx",
+                                                     file="imports/清单.xlsx", state="refused",
+                                                     errors=[{"row": 2, "column": "问题领域", "message": "未知"}])
+                 for user in (world.staff, world.liaison)}
     s.audit_problem = AuditProblem.objects.create(item=case.items.last(), reference="SJ2025-01-001", audit_year=2025,
                                                   area=AuditArea.objects.first(), problem_type="违规拨付资金",
                                                   rectification_type="immediate")
+    # An earlier year's problem of the same unit and type, so the ledger offers the staff to confirm a repeat.
+    AuditProblem.objects.create(item=draft.items.first(), reference="SJ2024-01-001", audit_year=2024,
+                                area=AuditArea.objects.first(), problem_type="违规拨付资金",
+                                rectification_type="immediate")
+    CaseItem.objects.filter(pk__in=[case.items.last().pk, draft.items.first().pk]).update(
+        responsible_body=world.fgw)
     return s
 
 
@@ -107,6 +121,14 @@ ROUTE_ARGS = {
     "opinions:attachment_upload": lambda s, u: {"pk": s.case.pk},
     "opinions:report_compare": lambda s, u: {"pk": s.case.pk, "report_pk": s.revised_report.pk},
     "opinions:attachment_download": lambda s, u: {"attachment_pk": s.attachment.pk},
+    "opinions:audit_ledger": lambda s, u: {},
+    "opinions:audit_ledger_export": lambda s, u: {},
+    "opinions:audit_import": lambda s, u: {},
+    "opinions:audit_template": lambda s, u: {},
+    "opinions:audit_import_job": lambda s, u: {"pk": s.imports[u.pk].pk},
+    "opinions:audit_report": lambda s, u: {"pk": s.audit_case.pk},
+    "opinions:audit_report_docx": lambda s, u: {"pk": s.audit_case.pk},
+    "opinions:audit_confirm_repeat": lambda s, u: {"pk": s.audit_problem.pk},
     "opinions:dashboard": lambda s, u: {},
     "opinions:dashboard_print": lambda s, u: {},
     "opinions:dashboard_screen": lambda s, u: {},

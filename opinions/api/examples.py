@@ -37,6 +37,8 @@ CASE_MORE_EXAMPLES = {
 }
 ITEM_EXAMPLES = {
     "report-progress": {"progress_note": "已制定工作方案，明确责任单位和完成时限。"},
+    "report-audit": {"progress_note": "已上缴国库 60 万元，调整账目 20 万元；制定资金管理办法 2 项。",
+                     "paid_to_treasury": "60.00", "accounts_adjusted": "20.00", "rules_made": 2},
     "mark-done": {"measures": "已按审议意见落实整改措施，形成制度性成果。"},
     "verify": {"note": "经核实，同意销号。"},
     "send-back": {"reason": "佐证材料不足"},

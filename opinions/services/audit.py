@@ -22,7 +22,7 @@ from ..tracking import locked_case, save_tracked
 from ..workflow import CaseStatus, ItemAction, ItemStatus, Role
 from .attachments import attachment_add
 from .common import local_date
-from .items import report_on_item
+from .items import item_report_follow_up, report_on_item
 
 # The list is still being drawn up and worked on: problems are added and corrected until the report is submitted.
 LIST_OPEN_STATUSES = frozenset({CaseStatus.DRAFT, CaseStatus.ISSUED, CaseStatus.IN_PROGRESS,
@@ -150,10 +150,12 @@ def audit_problem_report(*, problem: AuditProblem, actor, progress_note: str, wa
                         ("matters_referred", matters_referred)):
         if value is not None:
             setattr(problem, name, value)
-    action = (ItemAction.REPORT_FOLLOW_UP if problem.item.status == ItemStatus.CARRIED_OVER
-              else ItemAction.REPORT_PROGRESS)
-    item = report_on_item(problem.item, action, actor=actor, progress_note=progress_note, measures=None,
-                       rectified_amount=rectified, files=files, at=at)
+    if problem.item.status == ItemStatus.CARRIED_OVER:  # it answers the next report date, as the item's step does
+        item = item_report_follow_up(item=problem.item, actor=actor, progress_note=progress_note,
+                                     rectified_amount=rectified, files=files, at=at)
+    else:
+        item = report_on_item(problem.item, ItemAction.REPORT_PROGRESS, actor=actor, progress_note=progress_note,
+                              measures=None, rectified_amount=rectified, files=files, at=at)
     problem.item = item
     save_tracked(problem, actor=actor, reason=item.progress_note, at=at)
     return problem

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from npc_tracker.errors import InvalidInput, NotAllowed
 
 from .. import rules
-from ..models import Case, CaseItem
+from ..models import AuditProblem, Case, CaseItem
 from ..permissions import can_create_cases
 from ..reminders.planning import replan_reminders
 from ..rule_checks import rule_text_error
@@ -132,7 +132,13 @@ def draft_items_set(*, case: Case, actor, items: list[dict]) -> list[CaseItem]:
     for row in items:
         required_text(row.get("heading", ""), "heading", _("An item needs a heading."))
         check_amount(row)
-    for pk in set(existing) - kept:
+    removed = set(existing) - kept
+    # A problem of the audit office's list stays on the case: its list is corrected by importing it again.
+    listed = sorted(AuditProblem.objects.filter(pk__in=removed).values_list("reference", flat=True))
+    if listed:
+        raise InvalidInput(_("Items on the audit office's problem list (%(references)s) cannot be removed from the "
+                             "draft.") % {"references": "、".join(listed)}, field="items")
+    for pk in removed:
         delete_tracked(existing[pk], actor=actor, reason=_("Item removed from the draft"))
     # Move every kept item out of the way first: the numbers are unique per case at every moment.
     case.items.filter(pk__in=kept).update(number=models.F("number") + 10000)

@@ -26,16 +26,25 @@ from .offered import OfferedAction, case_form, item_form
 
 
 def _perform(request, case, spec, target, form):
-    offered = OfferedAction(spec, form, request.path, open=True, intro=spec.intro(case) if spec.intro else "")
+    offered = OfferedAction(spec, form, request.path, open=True, intro=spec.intro(target) if spec.intro else "")
     if form.is_valid():
         try:
             result = spec.run(target, request.user, form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_error(_field_of(form, exc.field), exc.message)
             return render_case(request, case, bound=offered, status=409 if exc.field is None else 400)
         messages.success(request, spec.done_message(result))
         return redirect(case_url(case, target))
     return render_case(request, case, bound=offered, status=400)
+
+
+def _field_of(form, name: str | None) -> str | None:
+    """The form's field a service's refusal is shown beside: the one named, or the one the form says stands for it
+    (a sum of several fields), else none (above the form)."""
+    if name in form.fields:
+        return name
+    field_for_error = getattr(form, "field_for_error", None)
+    return field_for_error(name) if field_for_error is not None and name else None
 
 
 def case_url(case, target) -> str:
@@ -65,7 +74,7 @@ def item_action(request, pk, item_pk, action):
     spec = ITEM_ACTIONS_BY_SLUG.get(action)
     if spec is None:
         raise Http404
-    if not case_roles(request.user, case) or not spec.allowed_by & set(
+    if not case_roles(request.user, case) or not spec.shown_if(item) or not spec.allowed_by & set(
             available_item_actions(item.status, case.status, item_roles(request.user, item))):
         raise PermissionDenied(_("You cannot do this on this item now."))
     return _perform(request, case, spec, item, item_form(spec, item, request.POST, request.FILES))

@@ -23,12 +23,13 @@ from npc_tracker.forms import IdsField, refuse
 from npc_tracker.submissions import once_per_submission
 
 from .. import exports, rules, selectors, services
-from ..choices import CASE_STATUS_LABELS, CaseKind
+from ..choices import CASE_STATUS_LABELS, RECTIFIED_BY_WAY, CaseKind
 from ..filtersets import CaseFilterSet
 from ..models import Case
 from ..permissions import available_actions, can_create_cases, can_upload_case_files, case_roles
 from ..reminders.log import case_reminder_log
-from ..workflow import Action, CaseStatus
+from ..services.audit import LIST_OPEN_STATUSES
+from ..workflow import Action, CaseStatus, Role
 from .offered import case_actions_for, item_actions_for
 
 PAGE_SIZE = 50
@@ -204,10 +205,14 @@ def render_case(request, case, *, bound=None, status=200):
                                        "consulted_committee").get(pk=case.pk)
     today = selectors.today()
     attachments = list(case.attachments.select_related("uploaded_by"))
-    items = list(case.items.select_related("responsible_body"))
+    items = list(case.items.select_related("responsible_body", "audit__area", "audit__repeat_of",
+                                           "audit__verified_by"))
     for item in items:
         item.offered = item_actions_for(request.user, item, case, bound=bound)
         item.files = [a for a in attachments if a.item_id == item.pk]
+        if hasattr(item, "audit"):  # the money rectified by way, as far as reported
+            item.audit_ways = [(label, getattr(item.audit, name)) for name, label in RECTIFIED_BY_WAY
+                               if getattr(item.audit, name) is not None]
     reports = selectors.reports_with_changes(case)
     reminders = case_reminder_log(case)
     for report in reports:
@@ -230,4 +235,7 @@ def render_case(request, case, *, bound=None, status=200):
         "offered": case_actions_for(request.user, case, bound=bound),
         "can_edit": Action.EDIT_DRAFT in available_actions(request.user, case),
         "can_upload": can_upload_case_files(request.user, case),
+        "audit_links": case.kind == CaseKind.AUDIT_RECTIFICATION,
+        "can_import_audit": (case.kind == CaseKind.AUDIT_RECTIFICATION and Role.STAFF in case_roles(request.user, case)
+                             and case.status in LIST_OPEN_STATUSES),
     }, status=status)

@@ -50,12 +50,16 @@ def item_actions_for(user, item, case, *, bound: OfferedAction | None = None) ->
     for spec in item_action_specs_for(user, item, case):
         url = reverse("opinions:item_action", args=[case.pk, item.pk, spec.slug])
         offered.append(bound if bound is not None and bound.url == url
-                       else OfferedAction(spec, item_form(spec, item), url))
+                       else OfferedAction(spec, item_form(spec, item), url,
+                                          intro=spec.intro(item) if spec.intro else ""))
     return offered
 
 
 def item_form(spec, item, *data) -> forms.Form:
-    form = spec.form(*data, prefix=f"item{item.pk}-{spec.slug}")
-    if item.amount is None:  # only audit problems with money involved ask how much of it is rectified
+    # Bound too: what the user changed from it tells which field a refusal is about (AuditReportForm).
+    form = spec.form(*data, prefix=f"item{item.pk}-{spec.slug}", initial=spec.initial(item) if spec.initial else None)
+    # Only items with money involved ask how much of it is rectified; an audit problem's amount rectified is the
+    # sum of its ways of rectification, reported on their own (actions.py, report-audit).
+    if item.amount is None or hasattr(item, "audit"):
         form.fields.pop("rectified_amount", None)
     return form

@@ -7,6 +7,7 @@ Each request runs in a savepoint that is rolled back, so every cell starts from 
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +21,7 @@ from opinions import services
 from opinions.actions import CASE_ACTIONS, ITEM_ACTIONS
 from opinions.api.examples import CASE_EXAMPLES, ITEM_EXAMPLES
 from opinions.api.serializers import CASE_LISTS as CASE_LIST_SERIALIZERS
-from opinions.models import AuditArea, AuditProblem, CalendarDay, Meeting, RuleSet
+from opinions.models import AuditArea, AuditProblem, CalendarDay, CaseItem, Meeting, RuleSet
 from opinions.selectors import today
 from opinions.services.attachments import attachment_add
 from opinions.workflow import (
@@ -84,8 +85,10 @@ class World:
                               for key, case, owner in (("a", self.a, w.liaison), ("b", self.b, w.court_liaison))}
         self.notification_owner = {"a": "liaison_lead", "b": "liaison_unrelated"}
         self.people = {"a": w.liaison.pk, "b": w.court_liaison.pk}
-        # An audit problem on item 2 of each case (unit: 市发改委 on A, none on B, so 市中院 on B leads it).
+        # An audit problem on item 2 of each case (unit: 市发改委 on A, none on B, so 市中院 on B leads it), with
+        # money involved: the report-audit example reports some of it rectified.
         area = AuditArea.objects.first()
+        CaseItem.objects.filter(case__in=[self.a, self.b], number=2).update(amount=Decimal("500.00"))
         self.problems = {key: AuditProblem.objects.create(
             item=case.items.get(number=2), reference=f"SJ-{key}", audit_year=2025, area=area, problem_type="t",
             rectification_type="immediate").pk for key, case in (("a", self.a), ("b", self.b))}

@@ -3,6 +3,7 @@ for who may not, 404 for a liaison of a body the case is not handed to; bad inpu
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +12,7 @@ from django.utils import translation
 
 from opinions import services
 from opinions.actions import CASE_ACTIONS, ITEM_ACTIONS
-from opinions.models import Attachment, Case, Report
+from opinions.models import Attachment, AuditArea, AuditProblem, Case, CaseItem, Report
 from opinions.selectors import today
 
 pytestmark = pytest.mark.django_db
@@ -257,8 +258,20 @@ def done(case, w):
     return case
 
 
+def audited(case, w):
+    """Its first item a problem of the audit office's list, 100 (万元) involved: its unit reports by way."""
+    item = case.items.order_by("number").first()
+    CaseItem.objects.filter(pk=item.pk).update(amount=Decimal("100.00"))
+    AuditProblem.objects.create(item=item, reference="SJ2023-01-001", audit_year=2023,
+                                area=AuditArea.objects.first(), problem_type="未及时上缴非税收入",
+                                rectification_type="immediate")
+    return case
+
+
 ITEM_SCENARIOS = {
     "report-progress": (received, "liaison", "staff", {"progress_note": "已制定方案", "measures": ""}, "in_progress"),
+    "report-audit": (lambda c, w: audited(received(c, w), w), "liaison", "staff",
+                     {"progress_note": "已上缴 60 万元", "paid_to_treasury": "60"}, "in_progress"),
     "mark-done": (lambda c, w: progressing(received(c, w), w), "liaison", "staff", {"measures": "已完成整改"},
                   "done"),
     "verify": (lambda c, w: done(received(c, w), w), "staff", "liaison", {"note": ""}, "closed"),
