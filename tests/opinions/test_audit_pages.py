@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import lxml.html
 import pytest
-from docx import Document
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from docx import Document
 from openpyxl import load_workbook
 
 from agencies.models import Body, BodyKind
