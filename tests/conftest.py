@@ -104,8 +104,8 @@ def received_case(issued_case, world):
 
 @pytest.fixture
 def seeded(transactional_db):
-    """For transactional tests: what the migrations seeded (rule sets, the calendar), back after an earlier
-    transactional test flushed it, and next year's calendar, which deadlines counted from today reach into."""
+    """For transactional tests: what the migrations seeded (rule sets, the calendar, the audit areas), back after an
+    earlier transactional test flushed it, and next year's calendar, which deadlines counted from today reach into."""
     import importlib
 
     from django.apps import apps
@@ -114,6 +114,7 @@ def seeded(transactional_db):
     from opinions.selectors import today
 
     importlib.import_module("opinions.migrations.0002_seed_rule_sets_and_calendar").seed(apps, None)
+    importlib.import_module("opinions.migrations.0020_audit_problems").add_default_areas(apps, None)
     services.calendar_enter_year(year=today().year + 1, actor=None, rest_days={}, make_up_workdays={})
 
 

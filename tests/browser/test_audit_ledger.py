@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 @pytest.fixture
-def problems(world):
+def problems(seeded, world):
     """2023's audit: 市财政局 has two problems, one verified (销号); 市发改委 two, none verified."""
     finance = Body.objects.create(name="安阳市财政局", short_name="市财政局", kind=BodyKind.DEPARTMENT,
                                   parent=world.gov)

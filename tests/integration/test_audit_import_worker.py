@@ -13,7 +13,7 @@ from tests.audit_lists import row, xlsx
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_imports_the_list_all_or_nothing(celery_worker_process, audit_case, world):
+def test_a_real_worker_imports_the_list_all_or_nothing(celery_worker_process, seeded, audit_case, world):
     rows = [row(f"SJ2023-01-{n:03d}") for n in range(1, 301)]
     job = audit_import.start(case=audit_case, actor=world.staff, file=xlsx(rows), then=run_audit_import.delay)
     deadline = time.monotonic() + 120
