@@ -31,8 +31,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyHistoryAdmin(HistoryAdmin):
-    """Shown here, written only by the app's pages and API, through the services and the workflow."""
+class ViewOnly:
+    """A model admin that shows and never writes."""
 
     def has_add_permission(self, request):
         return False
@@ -42,6 +42,10 @@ class ReadOnlyHistoryAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyHistoryAdmin(ViewOnly, HistoryAdmin):
+    """Shown here, written only by the app's pages and API, through the services and the workflow."""
 
 
 class WriteForm(forms.ModelForm):

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.selectors import user_scope
 from npc_tracker.errors import DomainError
-from npc_tracker.history_admin import ReadOnlyHistoryAdmin, ReasonForm, ReferenceDataAdmin, WriteThroughAdmin
+from npc_tracker.history_admin import (
+    ReadOnlyHistoryAdmin,
+    ReasonForm,
+    ReferenceDataAdmin,
+    ViewOnly,
+    WriteThroughAdmin,
+)
 
 from . import services
 from .calendar_input import CalendarInputError, parse_lines
@@ -272,19 +278,11 @@ class AuditReportTextAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(AuditImport)
-class AuditImportAdmin(admin.ModelAdmin):
+class AuditImportAdmin(ViewOnly, admin.ModelAdmin):
+    """An import is the task's record: shown, never written here."""
+
     list_display = ["original_name", "case", "created_by", "created_at", "state", "rows", "finished_at"]
     list_filter = ["state"]
-    readonly_fields = [f.name for f in AuditImport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Reminder)
