@@ -5,7 +5,7 @@ by the staff, its Excel 台账, and the import of the audit office's list. The s
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from agencies.models import Body
 from agencies.selectors import user_scope
 from npc_tracker import submissions
-from npc_tracker.errors import DomainError, InvalidInput
+from npc_tracker.errors import DomainError
 from npc_tracker.forms import refuse
 from npc_tracker.submissions import once_per_submission
 
@@ -27,7 +27,6 @@ from ..filtersets import AuditProblemFilterSet
 from ..models import AuditArea, AuditImport, AuditProblem, AuditReportText, Case
 from ..permissions import case_roles
 from ..services.audit import LIST_OPEN_STATUSES
-from ..uploads import ACCEPTED, check_upload
 from ..workflow import Role
 
 PAGE_SIZE = 50
@@ -172,18 +171,6 @@ class AuditImportForm(forms.Form):
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = Case.objects.filter(pk__in=[case.pk for case in cases]).order_by("-pk")
-
-    def clean_file(self):
-        """An Excel workbook by its content, at most as large as an attachment may be (opinions.uploads)."""
-        file = self.cleaned_data["file"]
-        try:
-            kind = check_upload(file)
-        except InvalidInput as exc:
-            raise ValidationError(exc.message) from exc
-        if kind is not ACCEPTED["xlsx"]:
-            raise ValidationError(_("“%(name)s” is not an Excel workbook (.xlsx): download the template and fill it "
-                                    "in.") % {"name": file.name})
-        return file
 
 
 @login_required
