@@ -47,6 +47,9 @@ class Directory:
         for committee_id in committee_ids:
             if committee_id and self.staff.get(committee_id):
                 return self._users(self.staff[committee_id])
+        return self.office_staff()
+
+    def office_staff(self) -> list:
         return self._users(self.office)
 
     def leadership(self) -> list:

@@ -198,6 +198,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "npc-tracker@localhost
 # e.g. "10.12.0.0/16,sms-gateway.gov.example" (notifications/netguard.py).
 WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
 
+# The office that signs what goes out, and the prefix of its document numbers (文号: 安人常办〔2026〕12号). A new
+# prefix starts its own sequence; numbers given out under the old one are never given again.
+NPC_OFFICE_NAME = os.environ.get("NPC_OFFICE_NAME", "安阳市人大常委会办公室")
+DOCUMENT_NUMBER_PREFIX = os.environ.get("DOCUMENT_NUMBER_PREFIX", "安人常办")
+
 # Attachments: size cap per file (bytes).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

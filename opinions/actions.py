@@ -66,10 +66,33 @@ def _report(kind):
     return lambda case, actor, data: services.report_submit(case=case, actor=actor, kind=kind, **data)
 
 
+def _issue_intro(case) -> str:
+    if case.doc_number:
+        return gettext("The 交办通知 goes out under the number the opinion carries: %(number)s.") % {
+            "number": case.doc_number}
+    return gettext("The 交办通知 is given the next document number (文号) and kept on the case.")
+
+
 CASE_ACTIONS = [
+    ActionSpec("request-signoff", _("Send for sign-off (送审)"), f.ConfirmForm,
+               lambda case, actor, data: services.case_request_signoff(case=case, actor=actor),
+               frozenset({Action.REQUEST_SIGNOFF}), _("Draft sent for sign-off."), "primary",
+               description=("Sends the draft and its 交办通知 to whoever the rule set names to sign them off (审签): "
+                            "the general office or leadership. A change to the draft afterwards sends it back to "
+                            "the start.")),
+    ActionSpec("sign-off", _("Sign off the draft (审签)"), f.SignOffForm,
+               lambda case, actor, data: services.case_sign_off(case=case, actor=actor, **data),
+               frozenset({Action.SIGN_OFF}), _("Sign-off recorded."), "primary",
+               description=("Signs off the draft (`approve` = `yes`: it can be numbered and issued) or returns it "
+                            "with a `comment` saying what must change. Nobody signs off a draft they sent for "
+                            "sign-off themselves.")),
     ActionSpec("issue", _("Issue to the body (交办)"), f.IssueForm,
                lambda case, actor, data: services.case_issue(case=case, actor=actor, **data),
-               frozenset({Action.ISSUE}), _("Case issued to the body."), "primary"),
+               frozenset({Action.ISSUE}), _("Case issued to the body."), "primary", intro=_issue_intro,
+               description=("Issues the case (交办): the due date is computed, and the 交办通知 is numbered (文号, the "
+                            "opinion's own number if it carries one) and kept among the case's documents. Where "
+                            "the rule set asks for a sign-off (审签), only a signed-off draft is issued (409 "
+                            "`signoff_required`).")),
     ActionSpec("acknowledge", _("Acknowledge receipt (签收)"), f.AcknowledgeForm,
                lambda case, actor, data: services.case_acknowledge(case=case, actor=actor, **data),
                frozenset({Action.ACKNOWLEDGE}), _("Receipt acknowledged."), "primary"),
@@ -131,6 +154,22 @@ CASE_ACTIONS = [
                f.FurtherSupervisionForm,
                lambda case, actor, data: services.case_decide_further_supervision(case=case, actor=actor, **data),
                frozenset({Action.PROPOSE_ESCALATION}), _("Decision recorded on the case.")),
+    ActionSpec("press", _("Send a reminder notice (催办通知)"), f.PressForm,
+               lambda case, actor, data: services.case_press(case=case, actor=actor, **data),
+               frozenset({Action.PRESS}), _("Reminder notice sent."),
+               done_with=lambda document: gettext("Reminder notice %(number)s sent to the body.") % {
+                   "number": document.number},
+               description=("Sends a numbered 催办通知 now, beside the reminder ladder's own: to the body's liaisons "
+                            "through their channels and to its leader by e-mail, kept among the case's documents "
+                            "and shown on the timeline. Possible while the body owes its report.")),
+    ActionSpec("supervision-letter", _("Send a supervision letter (督办函)"), f.PressForm,
+               lambda case, actor, data: services.case_send_supervision_letter(case=case, actor=actor, **data),
+               frozenset({Action.PRESS}), _("Supervision letter sent."), shown_if=lambda case: bool(case.escalated_on),
+               done_with=lambda document: gettext("Supervision letter %(number)s sent to the body.") % {
+                   "number": document.number},
+               description=("Sends the numbered 督办函, the stronger letter after the case was circulated as overdue "
+                            "(通报; 409 `wrong_status` before): to the body's liaisons and its leader, kept among "
+                            "the case's documents.")),
     ActionSpec("withdraw", _("Withdraw the draft"), f.ReasonForm,
                lambda case, actor, data: services.case_withdraw(case=case, actor=actor, **data),
                frozenset({Action.WITHDRAW}), _("Draft withdrawn."), "danger"),

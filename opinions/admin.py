@@ -7,6 +7,7 @@ reminder plan is bookkeeping, shown read-only, with failed rungs sent again on r
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -19,11 +20,13 @@ from npc_tracker.history_admin import (
     ReasonForm,
     ReferenceDataAdmin,
     ViewOnly,
+    WriteForm,
     WriteThroughAdmin,
 )
 
-from . import services
+from . import documents, services
 from .calendar_input import CalendarInputError, parse_lines
+from .choices import DocumentKind
 from .models import (
     Attachment,
     AuditArea,
@@ -32,7 +35,10 @@ from .models import (
     AuditReportText,
     CalendarDay,
     Case,
+    CaseDocument,
     CaseItem,
+    DocNumberSequence,
+    DocumentTemplate,
     Evaluation,
     Extension,
     HeardReport,
@@ -156,6 +162,62 @@ class EvaluationAdmin(ReadOnlyHistoryAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyHistoryAdmin):
     list_display = ["original_name", "case", "item", "report", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["number", "kind", "case", "issued_by", "issued_at", "template"]
+    list_filter = ["kind"]
+    search_fields = ["number"]
+
+
+@admin.register(DocNumberSequence)
+class DocNumberSequenceAdmin(ViewOnly, admin.ModelAdmin):
+    """文号 are given out by the services only: a number changed here could be given twice."""
+
+    list_display = ["prefix", "year", "last_number"]
+
+
+class DocumentTemplateForm(WriteForm):
+    class Meta:
+        model = DocumentTemplate
+        fields = ["kind", "file", "note"]
+
+
+@admin.register(DocumentTemplate)
+class DocumentTemplateAdmin(WriteThroughAdmin):
+    """A template is replaced by uploading a new version (checked: a placeholder the document does not have is
+    refused by name); versions are never changed, so each issued document names the one it was made from. The
+    built-in templates are the starting point to download, edit in Word and upload."""
+
+    form = DocumentTemplateForm
+    list_display = ["kind", "version", "original_name", "note", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind"]
+    change_list_template = "admin/opinions/documenttemplate/change_list.html"
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and user_scope(request.user).is_admin
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def write(self, request, obj, form, change):
+        return services.document_template_upload(kind=form.cleaned_data["kind"], file=form.cleaned_data["file"],
+                                                 note=form.cleaned_data["note"], actor=request.user)
+
+    def get_urls(self):
+        builtin = self.admin_site.admin_view(self.builtin_template)
+        return [path("builtin/<str:kind>/", builtin, name="opinions_documenttemplate_builtin"), *super().get_urls()]
+
+    def builtin_template(self, request, kind):
+        if not self.has_view_permission(request) or kind not in DocumentKind.values:
+            raise PermissionDenied
+        return FileResponse(documents.builtin_template(kind), as_attachment=True, filename=f"{kind}.docx")
+
+    def changelist_view(self, request, extra_context=None):
+        builtin_kinds = [(kind, label, "、".join(documents.placeholders(kind))) for kind, label in DocumentKind.choices]
+        extra_context = {**(extra_context or {}), "builtin_kinds": builtin_kinds}
+        return super().changelist_view(request, extra_context)
 
 
 class AdministratorsAdmin(WriteThroughAdmin):

@@ -127,6 +127,30 @@ class ExtensionApproverChoice(models.TextChoices):
     STAFF = "staff", _("The supervising committee's office")
 
 
+class SignoffByChoice(models.TextChoices):
+    """Who signs off (审签) a draft before it is numbered and issued (workflow.SignoffBy)."""
+
+    OFFICE = "office", _("The general office (its director)")
+    LEADER = "leader", _("Leadership (secretary-general or a member of the Council of Chairpersons)")
+    NONE = "none", _("Nobody: issued without a sign-off")
+
+
+class SignoffStateChoice(models.TextChoices):
+    NOT_REQUESTED = "not_requested", _("Not sent for sign-off")
+    REQUESTED = "requested", _("Awaiting sign-off")
+    SIGNED = "signed", _("Signed off")
+
+
+class DocumentKind(models.TextChoices):
+    """What the office sends out on a case, each from its own replaceable template (issue 16)."""
+
+    ASSIGNMENT = "assignment", _("Assignment notice (交办通知)")
+    PRESSING = "pressing", _("Reminder notice (催办通知)")
+    SUPERVISION = "supervision", _("Supervision letter (督办函)")
+    EXTENSION_REPLY = "extension_reply", _("Reply on an extension (延期批复)")
+    EVALUATION_RESULT = "evaluation_result", _("Notice of the evaluation result (满意度测评结果通知)")
+
+
 class FurtherSupervision(models.TextChoices):
     """What leadership may decide after 通报 (domain.md §7)."""
 
@@ -166,6 +190,9 @@ ACTION_LABELS = {
     Action.REOPEN: _("Reopen"),
     Action.PUBLISH: _("Publish"),
     Action.PROPOSE_ESCALATION: _("Decide further supervision"),
+    Action.REQUEST_SIGNOFF: _("Send for sign-off"),
+    Action.SIGN_OFF: _("Sign off"),
+    Action.PRESS: _("Send a reminder notice"),
 }
 
 
@@ -211,6 +238,9 @@ REFUSAL_ACTION = {
     Action.REOPEN: pgettext_lazy("Cannot … a case", "reopen"),
     Action.PUBLISH: pgettext_lazy("Cannot … a case", "publish"),
     Action.PROPOSE_ESCALATION: pgettext_lazy("Cannot … a case", "escalate further"),
+    Action.REQUEST_SIGNOFF: pgettext_lazy("Cannot … a case", "send for sign-off"),
+    Action.SIGN_OFF: pgettext_lazy("Cannot … a case", "sign off"),
+    Action.PRESS: pgettext_lazy("Cannot … a case", "send a reminder notice on"),
 }
 REFUSAL_ITEM_STATUS = {
     ItemStatus.NOT_STARTED: pgettext_lazy("an item that is …", "not started"),

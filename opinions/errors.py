@@ -48,6 +48,13 @@ def refusal_message(exc) -> str:
                  "%(approver)s.") % {**words, "approver": REFUSAL_APPROVER[ExtensionApprover(exc.approver)]}
     if exc.code == "wrong_role":
         return _("You are not allowed to %(action)s a case that is %(status)s.") % words
+    if exc.code == "signoff_required":
+        return _("Cannot issue the draft before it is signed off (审签): send it for sign-off first.")
+    if exc.code == "signoff_not_required":
+        return _("The rule set for this kind of case names nobody to sign off (审签) its drafts: issue it directly.")
+    if exc.code == "wrong_signoff_state":
+        return (_("The draft is already awaiting sign-off or signed off.") if exc.action == Action.REQUEST_SIGNOFF
+                else _("The draft has not been sent for sign-off."))
     return _("Cannot %(action)s a case that is %(status)s.") % words
 
 

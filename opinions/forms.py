@@ -228,6 +228,20 @@ class ExtensionDecisionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class SignOffForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda value: value == "yes",
+                                     choices=[("yes", _("Sign off: it may be numbered and issued")),
+                                              ("no", _("Return it for revision"))], widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("Required when the draft is returned: what must change."))
+
+
+class PressForm(forms.Form):
+    note = forms.CharField(label=_("Note in the notice"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Optional: a paragraph the 催办通知 adds, e.g. what the body still owes."))
+
+
 class FurtherSupervisionForm(forms.Form):
     measure = forms.ChoiceField(label=_("Measure"), choices=choices.FurtherSupervision.choices,
                                 widget=forms.RadioSelect)

@@ -122,6 +122,11 @@ class RuleSet(models.Model):
     send_window_end = models.TimeField(_("send reminders until"), default=time(18, 0))
     vote_base = models.CharField(_("satisfaction vote: more than half of"), max_length=20,
                                  choices=choices.VoteBase.choices, default=choices.VoteBase.VOTES_CAST)
+    signoff_by = models.CharField(
+        _("drafts signed off (审签) by"), max_length=10, choices=choices.SignoffByChoice.choices,
+        default=choices.SignoffByChoice.OFFICE,
+        help_text=_("Who approves a draft and its 交办通知 before it is numbered and issued. The office: any staff "
+                    "member of the general office other than the one who sent it for sign-off."))
     history = HistoricalRecords()
 
     class Meta:
@@ -210,6 +215,13 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=choices.CASE_STATUS_CHOICES,
                               default=CaseStatus.DRAFT, editable=False, db_index=True)
     is_public = models.BooleanField(_("published"), default=False, editable=False)
+    signoff_state = models.CharField(_("sign-off (审签)"), max_length=20, choices=choices.SignoffStateChoice.choices,
+                                     default=choices.SignoffStateChoice.NOT_REQUESTED, editable=False)
+    signoff_requested_by = models.ForeignKey(USER, verbose_name=_("sent for sign-off by"), null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="+", editable=False)
+    signed_off_by = models.ForeignKey(USER, verbose_name=_("signed off by"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+", editable=False)
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True, editable=False)
     opinion_text = models.TextField(_("full text of the opinion"), blank=True)
     issued_date = models.DateField(_("issued on"), null=True, blank=True)
     received_date = models.DateField(_("received on"), null=True, blank=True)
@@ -407,6 +419,49 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class DocNumberSequence(models.Model):
+    """文号: the numbers of one prefix in one year (安人常办〔2026〕12号), each given out once and never again."""
+
+    prefix = models.CharField(_("prefix"), max_length=30)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="unique_doc_number_sequence")]
+
+    def __str__(self):
+        return f"{self.prefix}〔{self.year}〕{self.last_number}号"
+
+
+def document_template_path(instance, filename: str) -> str:
+    return f"document_templates/{filename}"
+
+
+class DocumentTemplate(models.Model):
+    """A Word template an administrator uploaded for one kind of document; the highest version is in force, and
+    without one the built-in template is (opinions.documents). Never changed: a new upload is a new version."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=choices.DocumentKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=document_template_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(USER, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+        ordering = ["kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="unique_document_template_version")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} v{self.version}"
 
 
 class Extension(models.Model):
@@ -670,3 +725,49 @@ class AuditImport(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def case_document_path(instance, filename: str) -> str:
+    return f"cases/{instance.case_id}/documents/{filename}"
+
+
+class CaseDocument(models.Model):
+    """A document the office issued on a case (交办通知, 催办通知, 督办函…): numbered, generated from the template in
+    force, and kept as a file of the case. Who issued it, when, and from which template version."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=choices.DocumentKind.choices)
+    number = models.CharField(_("document number"), max_length=50, blank=True)
+    template = models.ForeignKey(DocumentTemplate, verbose_name=_("template"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+",
+                                 help_text=_("Empty: the built-in template."))
+    file = models.FileField(_("file"), upload_to=case_document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    note = models.TextField(_("note"), blank=True)
+    extension = models.ForeignKey(Extension, verbose_name=_("extension"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="documents")
+    evaluation = models.ForeignKey(Evaluation, verbose_name=_("evaluation"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="documents")
+    issued_by = models.ForeignKey(USER, verbose_name=_("issued by"), null=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    issued_at = models.DateTimeField(_("issued at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["issued_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["number"], condition=~models.Q(number=""),
+                                               name="unique_document_number")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}".strip()
+
+    # Every document is generated as Word, the form an office edits and prints.
+    content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    @property
+    def template_version(self) -> int:
+        """0: the built-in template."""
+        return self.template.version if self.template_id else 0

@@ -16,7 +16,7 @@ from notifications.services import save_and_send
 
 from . import rules
 from .permissions import co_body_ids
-from .workflow import ExtensionApprover
+from .workflow import ExtensionApprover, SignoffBy
 
 
 class Event(StrEnum):
@@ -34,6 +34,9 @@ class Event(StrEnum):
     FURTHER_SUPERVISION = "further_supervision"
     DUE_DATE_RECOMPUTED = "due_date_recomputed"
     FOLLOW_UP_REPORTED = "follow_up_reported"
+    SIGNOFF_REQUESTED = "signoff_requested"
+    SIGNOFF_DECIDED = "signoff_decided"
+    CASE_PRESSED = "case_pressed"
     REMINDER_BEFORE = "reminder_before"
     REMINDER_OVERDUE = "reminder_overdue"
     REMINDER_ESCALATION = "reminder_escalation"
@@ -60,6 +63,9 @@ EVENT_AUDIENCE = {
     Event.FURTHER_SUPERVISION: "liaisons_and_staff",
     Event.DUE_DATE_RECOMPUTED: "bodies",
     Event.FOLLOW_UP_REPORTED: "staff",
+    Event.SIGNOFF_REQUESTED: "signers",
+    Event.SIGNOFF_DECIDED: "staff",
+    Event.CASE_PRESSED: "bodies",
 }
 
 EVENT_SUBJECTS = {
@@ -75,6 +81,9 @@ EVENT_SUBJECTS = {
     Event.FURTHER_SUPERVISION: lambda: _("Leadership decided further supervision: %(title)s"),
     Event.DUE_DATE_RECOMPUTED: lambda: _("Due date recomputed on the official calendar: %(title)s"),
     Event.FOLLOW_UP_REPORTED: lambda: _("Follow-up report on a carried-over item: %(title)s"),
+    Event.SIGNOFF_REQUESTED: lambda: _("Draft awaiting your sign-off (审签): %(title)s"),
+    Event.SIGNOFF_DECIDED: lambda: _("Sign-off (审签) decided: %(title)s"),
+    Event.CASE_PRESSED: lambda: _("Reminder notice (催办通知): %(title)s"),
 }
 
 
@@ -165,6 +174,8 @@ def notify_event(case, event: Event, *, actor, ref: str, detail: str = "", at=No
                               if rules.extension_approver_for(case) == ExtensionApprover.LEADER
                               else case_staff(directory, case)),
         "liaisons_and_staff": lambda: liaisons + case_staff(directory, case),
+        "signers": lambda: (directory.leadership() if rules.signoff_by_for(case) == SignoffBy.LEADER
+                            else directory.office_staff()),
     }[EVENT_AUDIENCE[event]]()
     subject, body = event_message(event, case, detail)
     recipients = [user for user in users if user != actor]

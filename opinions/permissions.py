@@ -4,7 +4,7 @@ roles a user holds relative to a case, and what the table then lets them do."""
 from agencies.selectors import user_scope
 
 from . import workflow
-from .rules import extension_approver_for
+from .rules import extension_approver_for, signoff_by_for
 from .workflow import Role
 
 
@@ -30,6 +30,8 @@ def _case_roles(user, case) -> frozenset[Role]:
         roles.add(Role.CO_LIAISON)
     if scope.is_leader:
         roles.add(Role.LEADER)
+    if scope.office_staff:
+        roles.add(Role.OFFICE)
     return frozenset(roles)
 
 
@@ -50,9 +52,19 @@ def co_body_ids(case) -> set[int]:
 
 def available_actions(user, case) -> list:
     """What the user may do on the case now, the items guard included (nothing offered is refused for open items)."""
-    return workflow.available_actions(case.status, case_roles(user, case),
-                                      extension_approver=extension_approver_for(case),
-                                      item_statuses=item_statuses(case))
+    offered = workflow.available_actions(case.status, case_roles(user, case), **rule_arguments(case),
+                                         item_statuses=item_statuses(case))
+    # Nobody signs off (审签) a draft they sent for sign-off themselves: a second pair of eyes is the point.
+    if workflow.Action.SIGN_OFF in offered and case.signoff_requested_by_id == user.pk:
+        offered.remove(workflow.Action.SIGN_OFF)
+    return offered
+
+
+def rule_arguments(case) -> dict:
+    """What the rule set in force adds to the workflow's question: who decides extensions, who signs off drafts,
+    and where this draft stands in its sign-off."""
+    return {"extension_approver": extension_approver_for(case), "signoff_by": signoff_by_for(case),
+            "signoff_state": case.signoff_state}
 
 
 def item_statuses(case) -> list[str]:

@@ -2,11 +2,11 @@
 
 from django.http import FileResponse
 
-from .models import Attachment
+from .models import Attachment, CaseDocument
 
 
-def file_response(attachment: Attachment) -> FileResponse:
-    """The file as uploaded, under its original name; `nosniff` so a browser never runs it as something else."""
+def file_response(attachment: Attachment | CaseDocument) -> FileResponse:
+    """The file as stored, under its original name; `nosniff` so a browser never runs it as something else."""
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"

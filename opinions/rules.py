@@ -9,7 +9,7 @@ from . import deadlines
 from .choices import PROVISIONAL_CALENDAR_SOURCES, MeetingKind
 from .errors import from_deadline_error
 from .models import CalendarDay, Meeting, RuleSet
-from .workflow import ExtensionApprover
+from .workflow import ExtensionApprover, SignoffBy
 
 # How many calendar years past the anchor a computation may need (a 24-month rule plus roll-forward).
 CALENDAR_LOOKAHEAD_YEARS = 3
@@ -29,6 +29,15 @@ def extension_approver_for(case) -> ExtensionApprover:
         rule_set = rule_set_for(case.kind)
         cached = ExtensionApprover(rule_set.extension_approver) if rule_set else ExtensionApprover.LEADER
         case._extension_approver = cached
+    return cached
+
+
+def signoff_by_for(case) -> SignoffBy:
+    """Who signs off the case's draft under the rule set in force; without a rule set, the office (the default)."""
+    cached = getattr(case, "_signoff_by", None)
+    if cached is None:
+        rule_set = rule_set_for(case.kind)
+        cached = case._signoff_by = SignoffBy(rule_set.signoff_by) if rule_set else SignoffBy.OFFICE
     return cached
 
 

@@ -15,7 +15,18 @@ from agencies.selectors import user_scope
 from . import rules, textdiff
 from .choices import ReminderState, ReportKind, ReviewOutcome
 from .deadlines import DueDate, period_dates
-from .models import Attachment, AuditProblem, Case, CaseItem, Evaluation, Extension, Report, RuleSet, owed_first
+from .models import (
+    Attachment,
+    AuditProblem,
+    Case,
+    CaseDocument,
+    CaseItem,
+    Evaluation,
+    Extension,
+    Report,
+    RuleSet,
+    owed_first,
+)
 from .reminders.log import case_reminder_log
 from .workflow import OWED_STATUSES, CaseStatus, ItemStatus
 
@@ -366,6 +377,8 @@ def case_timeline(case: Case, reminders: list | None = None) -> list[TimelineEnt
                             lambda r: f"{Extension._meta.verbose_name} → {r.requested_date}", labels)
     entries += _entries_for(Evaluation.history.filter(case_id=case.pk), lambda r: str(Evaluation._meta.verbose_name),
                             labels)
+    entries += _entries_for(CaseDocument.history.filter(case_id=case.pk),
+                            lambda r: f"{r.get_kind_display()} {r.number}", labels)
     if reminders is None:
         reminders = case_reminder_log(case, include_planned=False)
     entries += [TimelineEntry(when=sent.when, who=_user_label(None), subject=_("Reminder sent: %s") % sent.label,

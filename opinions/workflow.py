@@ -39,6 +39,8 @@ __all__ = [
     "ItemStatus",
     "ItemTransition",
     "Role",
+    "SignoffBy",
+    "SignoffState",
     "Transition",
     "TransitionRefused",
     "available_actions",
@@ -77,6 +79,7 @@ class Role(StrEnum):
     LIAISON = "liaison"  # liaison of the lead body (承办单位)
     CO_LIAISON = "co_liaison"  # liaison of a co-handling body (协办单位)
     LEADER = "leader"  # Council of Chairpersons (主任会议) / leadership
+    OFFICE = "office"  # the Standing Committee's general office (办公室), whose director signs off (审签) a draft
 
 
 class Action(StrEnum):
@@ -99,6 +102,9 @@ class Action(StrEnum):
     REOPEN = "reopen"
     PUBLISH = "publish"
     PROPOSE_ESCALATION = "propose_escalation"
+    REQUEST_SIGNOFF = "request_signoff"  # 送审: the drafting staff send the draft and its 交办通知 for sign-off
+    SIGN_OFF = "sign_off"  # 审签: approved (then it can be numbered and issued) or returned for revision
+    PRESS = "press"  # 催办: the staff press the body by a numbered 催办通知, at any time while the report is owed
 
 
 class ItemAction(StrEnum):
@@ -108,6 +114,22 @@ class ItemAction(StrEnum):
     SEND_BACK = "send_back"
     CARRY_OVER = "carry_over"
     REPORT_FOLLOW_UP = "report_follow_up"  # 持续整改: the body reports again on a carried-over item
+
+
+class SignoffBy(StrEnum):
+    """Who signs off (审签) a draft before it is numbered and issued; the rule set in force names them."""
+
+    NONE = "none"
+    OFFICE = "office"
+    LEADER = "leader"
+
+
+class SignoffState(StrEnum):
+    """Where a draft stands in its sign-off; a change to the draft sends it back to the start."""
+
+    NOT_REQUESTED = "not_requested"
+    REQUESTED = "requested"
+    SIGNED = "signed"
 
 
 class ExtensionApprover(StrEnum):
@@ -192,6 +214,19 @@ _DECIDER_BY_APPROVER: dict[ExtensionApprover, frozenset[Role]] = {
     ExtensionApprover.STAFF: frozenset({Role.STAFF}),
 }
 
+_SIGNERS = frozenset({Role.OFFICE, Role.LEADER})
+_SIGNER_BY_RULE: dict[SignoffBy, frozenset[Role]] = {
+    SignoffBy.NONE: _SIGNERS,  # nobody signs off: the sign-off guard refuses before any role matters
+    SignoffBy.OFFICE: frozenset({Role.OFFICE}),
+    SignoffBy.LEADER: frozenset({Role.LEADER}),
+}
+# The sign-off state each step needs where the rule set asks for a sign-off.
+_SIGNOFF_NEEDED: dict[Action, SignoffState] = {
+    Action.REQUEST_SIGNOFF: SignoffState.NOT_REQUESTED,
+    Action.SIGN_OFF: SignoffState.REQUESTED,
+    Action.ISSUE: SignoffState.SIGNED,
+}
+
 _S = CaseStatus
 _A = Action
 
@@ -201,6 +236,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     # The staff prepare the opinion (title, items, text) before handing it over; once issued it belongs to the record.
     Transition(_A.EDIT_DRAFT, _S.DRAFT, _S.DRAFT, _STAFF),
     Transition(_A.ISSUE, _S.DRAFT, _S.ISSUED, _STAFF),
+    # 审签 (domain.md §1): where the rule set names a signer, the draft is sent for sign-off, signed off (or returned),
+    # and only then numbered and issued. Checked by the sign-off guard in check(); the status stays a draft.
+    Transition(_A.REQUEST_SIGNOFF, _S.DRAFT, _S.DRAFT, _STAFF),
+    Transition(_A.SIGN_OFF, _S.DRAFT, _S.DRAFT, _SIGNERS),
     # Only a draft can be withdrawn: an issued opinion is on record and is settled by evaluation or closing.
     Transition(_A.WITHDRAW, _S.DRAFT, _S.WITHDRAWN, _STAFF),
     Transition(_A.ACKNOWLEDGE, _S.ISSUED, _S.IN_PROGRESS, _LIAISON),
@@ -245,6 +284,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Beyond 通报 (domain.md §7): leadership decides on a 专题询问, 质询 or 跟踪检查 and records it on the open case.
     # A record only; the status and the deadline do not change.
     *(Transition(_A.PROPOSE_ESCALATION, status, status, frozenset({Role.LEADER})) for status in sorted(OPEN_STATUSES)),
+    # A 催办通知 by hand, beside the ladder's own: whenever the body owes its report. A record and a letter only.
+    *(Transition(_A.PRESS, status, status, _STAFF) for status in sorted(OWED_STATUSES)),
 )
 
 
@@ -321,7 +362,8 @@ class TransitionRefused(Exception):
     """A transition the rules do not allow: what was asked and why not, as data. The words people read are the Django
     side's (opinions.errors), in the user's language, with the labels of opinions.choices.
 
-    ``code`` is one of "wrong_status", "wrong_role", "items_open", "unknown_action". ``action`` and ``status`` are the
+    ``code`` is one of "wrong_status", "wrong_role", "items_open", "unknown_action", and for the sign-off
+    "signoff_required", "wrong_signoff_state", "signoff_not_required". ``action`` and ``status`` are the
     plain string values (for item refusals: the item action and the item status, with the case status in
     ``case_status``). ``status_of`` is "item" for an item refusal, unless it is the case's status that does not allow
     the item action. ``open_count`` is how many items are still open ("items_open"); ``approver`` who decides
@@ -375,10 +417,24 @@ def _item_statuses(item_statuses: Iterable[ItemStatus | str]) -> tuple[ItemStatu
     return tuple(ItemStatus(s) for s in item_statuses)
 
 
-def _deciders(row: Transition, approver: ExtensionApprover) -> frozenset[Role]:
+def _deciders(row: Transition, approver: ExtensionApprover, signoff_by: SignoffBy) -> frozenset[Role]:
     if row.action is Action.DECIDE_EXTENSION:
         return row.roles & _DECIDER_BY_APPROVER[approver]
+    if row.action is Action.SIGN_OFF:
+        return row.roles & _SIGNER_BY_RULE[signoff_by]
     return row.roles
+
+
+def _signoff_refusal(action: Action, signoff_by: SignoffBy, signoff_state: SignoffState) -> str | None:
+    """Why the sign-off does not allow this step now, or None."""
+    needed = _SIGNOFF_NEEDED.get(action)
+    if needed is None:
+        return None
+    if signoff_by is SignoffBy.NONE:
+        return None if action is Action.ISSUE else "signoff_not_required"
+    if signoff_state is needed:
+        return None
+    return "signoff_required" if action is Action.ISSUE else "wrong_signoff_state"
 
 
 # --- case API ------------------------------------------------------------------------------------------------------
@@ -396,16 +452,21 @@ def check(
     *,
     extension_approver: ExtensionApprover | str = ExtensionApprover.LEADER,
     item_statuses: Iterable[ItemStatus | str] = (),
+    signoff_by: SignoffBy | str = SignoffBy.NONE,
+    signoff_state: SignoffState | str = SignoffState.NOT_REQUESTED,
 ) -> CaseStatus:
     """Return the status the case moves to, or raise :class:`TransitionRefused`.
 
-    Order of the checks: status ("wrong_status"), then role ("wrong_role"), then, for :data:`ITEMS_GUARDED_ACTIONS`
-    (accepting the report and closing the case), the items ("items_open"). ``roles`` are the roles the actor holds
-    for this case; holding any allowed role suffices.
+    Order of the checks: status ("wrong_status"), then role ("wrong_role"), then the sign-off where the rule set
+    names a signer (``signoff_by``): sending for sign-off, signing off and issuing each need their ``signoff_state``
+    ("wrong_signoff_state", "signoff_required" for issuing, "signoff_not_required" without a signer), then, for
+    :data:`ITEMS_GUARDED_ACTIONS` (accepting the report and closing the case), the items ("items_open"). ``roles``
+    are the roles the actor holds for this case; holding any allowed role suffices.
     """
     status = CaseStatus(status)
     held = _roles(roles)
     approver = ExtensionApprover(extension_approver)
+    signer, signoff = SignoffBy(signoff_by), SignoffState(signoff_state)
     items = _item_statuses(item_statuses)
     try:
         action = Action(action)
@@ -415,10 +476,13 @@ def check(
     row = _BY_ACTION_AND_SOURCE.get((action, status))
     if row is None:
         raise TransitionRefused("wrong_status", action.value, status.value)
-    if not _deciders(row, approver) & held:
+    if not _deciders(row, approver, signer) & held:
         # The decider of an extension varies with the rule set, so the refusal says who it is.
         raise TransitionRefused("wrong_role", action.value, status.value,
                                 approver=approver.value if action is Action.DECIDE_EXTENSION else None)
+    refusal = _signoff_refusal(action, signer, signoff)
+    if refusal:
+        raise TransitionRefused(refusal, action.value, status.value)
     if action in ITEMS_GUARDED_ACTIONS:
         open_count = sum(1 for s in items if s not in SETTLED_ITEM_STATUSES)
         if open_count:
@@ -441,6 +505,8 @@ def available_actions(
     *,
     extension_approver: ExtensionApprover | str = ExtensionApprover.LEADER,
     item_statuses: Iterable[ItemStatus | str] | None = None,
+    signoff_by: SignoffBy | str = SignoffBy.NONE,
+    signoff_state: SignoffState | str = SignoffState.NOT_REQUESTED,
 ) -> list[Action]:
     """The actions this actor may take now, in table order: nothing offered is refused by the table.
 
@@ -452,7 +518,9 @@ def available_actions(
     status = CaseStatus(status)
     held = _roles(roles)
     approver = ExtensionApprover(extension_approver)
-    offered = [row.action for row in TRANSITIONS if row.source is status and _deciders(row, approver) & held]
+    signer, signoff = SignoffBy(signoff_by), SignoffState(signoff_state)
+    offered = [row.action for row in TRANSITIONS if row.source is status and _deciders(row, approver, signer) & held
+               and not _signoff_refusal(row.action, signer, signoff)]
     if item_statuses is None:
         return offered
     open_items = [s for s in _item_statuses(item_statuses) if s not in SETTLED_ITEM_STATUSES]
@@ -486,12 +554,13 @@ def ever_allowed(
     roles: Iterable[Role | str],
     *,
     extension_approver: ExtensionApprover | str = ExtensionApprover.LEADER,
+    signoff_by: SignoffBy | str = SignoffBy.NONE,
 ) -> bool:
     """Whether these roles may take this action in some status: if not, asking is forbidden (403) whatever the
     status; if so, a refusal now is about the status (409)."""
     action, held = Action(action), _roles(roles)
-    approver = ExtensionApprover(extension_approver)
-    return any(row.action is action and _deciders(row, approver) & held for row in TRANSITIONS)
+    approver, signer = ExtensionApprover(extension_approver), SignoffBy(signoff_by)
+    return any(row.action is action and _deciders(row, approver, signer) & held for row in TRANSITIONS)
 
 
 def item_action_ever_allowed(action: ItemAction | str, roles: Iterable[Role | str]) -> bool:

@@ -3,6 +3,10 @@ the walk over every state (tests/api/test_no_dead_ends.py), so the documented ex
 
 CASE_EXAMPLES = {
     "issue": {"issued_date": "2026-11-23"},
+    "request-signoff": {},
+    "sign-off": {"approve": "yes", "comment": ""},
+    "press": {"note": "请于本周内报送书面报告。"},
+    "supervision-letter": {"note": "请主要负责同志亲自督办。"},
     "withdraw": {"reason": "与另一件重复立案"},
     "acknowledge": {"received_date": "2026-11-23"},
     "comment-consultation": {"comment": "请补充各项措施的完成时限和量化指标。"},

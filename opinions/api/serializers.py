@@ -14,6 +14,7 @@ from ..models import (
     Attachment,
     CalendarDay,
     Case,
+    CaseDocument,
     CaseItem,
     Evaluation,
     Extension,
@@ -155,12 +156,33 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 
 # A case's own lists, each also served whole, page by page, at /cases/{id}/<name>/ (in this order).
+class CaseDocumentSerializer(serializers.ModelSerializer):
+    """A document the office issued on the case: its kind and number, who issued it and when, from which template
+    version (0: the built-in one), and its download."""
+
+    label = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseDocument
+        fields = ["id", "kind", "label", "number", "issued_by", "issued_at", "template_version", "url"]
+        read_only_fields = fields
+
+    def get_label(self, document) -> str:
+        return document.get_kind_display()
+
+    def get_url(self, document) -> str:
+        return absolute_url(self.context.get("request"), reverse(
+            "v1:case-document-download", kwargs={"pk": document.case_id, "document_pk": document.pk}))
+
+
 CASE_LISTS = {
     "items": (CaseItem, ItemSerializer),
     "reports": (Report, ReportSerializer),
     "attachments": (Attachment, AttachmentSerializer),
     "extensions": (Extension, ExtensionSerializer),
     "evaluations": (Evaluation, EvaluationSerializer),
+    "documents": (CaseDocument, CaseDocumentSerializer),
 }
 FIRST_ROWS = 50
 

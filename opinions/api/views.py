@@ -30,7 +30,7 @@ from npc_tracker.filters import TypedFilterBackend
 from .. import dashboard, rules, selectors, services
 from ..actions import CASE_ACTIONS, ITEM_ACTIONS
 from ..filtersets import CaseFilterSet
-from ..models import Attachment, CalendarDay, CaseItem, Meeting, RuleSet
+from ..models import Attachment, CalendarDay, CaseDocument, CaseItem, Meeting, RuleSet
 from ..permissions import can_create_cases, case_roles, item_roles
 from ..responses import file_response
 from ..uploads import ACCEPTED
@@ -76,8 +76,8 @@ def _role_refused() -> NotAllowed:
 
 def _may_ever(user, case, workflow_actions) -> bool:
     roles = case_roles(user, case)
-    approver = rules.extension_approver_for(case)
-    return any(ever_allowed(a, roles, extension_approver=approver) for a in workflow_actions)
+    approver, signer = rules.extension_approver_for(case), rules.signoff_by_for(case)
+    return any(ever_allowed(a, roles, extension_approver=approver, signoff_by=signer) for a in workflow_actions)
 
 
 class BodyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -212,6 +212,18 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if attachment is None:
             raise NotFound
         return file_response(attachment)
+
+    @extend_schema(summary="Download a document the office issued on the case (交办通知, 催办通知…), as Word",
+                   parameters=[OpenApiParameter("document_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+                   responses={(200, CaseDocument.content_type): OpenApiTypes.BINARY,
+                              404: OpenApiResponse(description="No such document on a case visible to you.")})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_pk>[0-9]+)/download",
+            filter_backends=[], pagination_class=None, content_negotiation_class=StoredMediaType)
+    def document_download(self, request, pk=None, document_pk=None):
+        document = selectors.belonging_to(self.get_object(), CaseDocument).filter(pk=document_pk).first()
+        if document is None:
+            raise NotFound
+        return file_response(document)
 
 
 def _case_list(name, model, serializer_class):

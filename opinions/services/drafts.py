@@ -15,6 +15,7 @@ from ..selectors import belonging_to
 from ..tracking import delete_tracked, locked_case, save_tracked
 from ..workflow import Action, CaseStatus
 from .common import check_amount, reject_unknown, required_text
+from .documents import signoff_reset
 from .transitions import check_action
 
 # What a draft (起草) is made of, in the order the page and the API show it. The page's form and the API's draft
@@ -80,13 +81,18 @@ def case_update_draft(*, case: Case, actor, reason: str = "", co_bodies=None, **
     case = locked_case(case)
     check_action(case, Action.EDIT_DRAFT, actor)
     reject_unknown(fields, DRAFT_FIELDS)
+    changed = any(getattr(case, name) != value for name, value in fields.items())
     for name, value in fields.items():
         setattr(case, name, value)
     required_text(case.title, "title", _("A case needs a title."))
     _validate_deadline_rule(case.kind, case.deadline_rule, case.deadline_rule_reason)
+    if co_bodies is not None:
+        changed = changed or {body.pk for body in co_bodies} != set(case.co_bodies.values_list("pk", flat=True))
     save_tracked(case, actor=actor, reason=reason or _("Draft edited"))
     if co_bodies is not None:
         case.co_bodies.set(co_bodies)
+    if changed:
+        signoff_reset(case, actor=actor)
     replan_reminders(case)
     return case
 
@@ -102,20 +108,25 @@ def item_add(*, case: Case, actor, heading: str, reason: str = "", **fields) -> 
     last = case.items.order_by("-number").values_list("number", flat=True).first() or 0
     item = CaseItem(case=case, heading=heading.strip(), **{"number": last + 1, **fields})
     save_tracked(item, actor=actor, reason=reason or _("Item added"))
+    signoff_reset(case, actor=actor)
     return item
 
 
 @transaction.atomic
 def item_update_draft(*, item: CaseItem, actor, reason: str = "", **fields) -> CaseItem:
-    check_action(locked_case(item.case), Action.EDIT_DRAFT, actor)
+    case = locked_case(item.case)
+    check_action(case, Action.EDIT_DRAFT, actor)
     item = CaseItem.objects.select_for_update().get(pk=item.pk)
     if set(fields) - (ITEM_FIELDS - {"number"}):
         raise InvalidInput(_("Unknown item fields."))
     check_amount(fields)
+    changed = any(getattr(item, name) != value for name, value in fields.items())
     for name, value in fields.items():
         setattr(item, name, value)
     required_text(item.heading, "heading", _("An item needs a heading."))
     save_tracked(item, actor=actor, reason=reason or _("Item edited"))
+    if changed:
+        signoff_reset(case, actor=actor)
     return item
 
 
@@ -138,6 +149,8 @@ def draft_items_set(*, case: Case, actor, items: list[dict]) -> list[CaseItem]:
     if listed:
         raise InvalidInput(_("Items on the audit office's problem list (%(references)s) cannot be removed from the "
                              "draft.") % {"references": "、".join(listed)}, field="items")
+    if removed:
+        signoff_reset(case, actor=actor)
     for pk in removed:
         delete_tracked(existing[pk], actor=actor, reason=_("Item removed from the draft"))
     # Move every kept item out of the way first: the numbers are unique per case at every moment.
@@ -152,6 +165,7 @@ def draft_items_set(*, case: Case, actor, items: list[dict]) -> list[CaseItem]:
         for key, value in {"number": number, **fields}.items():
             setattr(item, key, value)
         if changed:
+            signoff_reset(case, actor=actor)
             save_tracked(item, actor=actor, reason=_("Item added") if item.pk is None else _("Item edited"))
         else:
             CaseItem.objects.filter(pk=item.pk).update(number=number)  # back from the temporary number

@@ -16,6 +16,7 @@ from ..permissions import item_roles
 from ..tracking import locked_case, save_tracked
 from ..workflow import Action, ItemAction, ItemStatus
 from .common import local_date, moment
+from .documents import evaluation_notice_keep
 from .transitions import check_action, transition
 
 EVALUATION_ACTIONS = {
@@ -158,6 +159,7 @@ def evaluation_record(*, case: Case, actor, satisfied: int, basically_satisfied:
                          next_report_date=next_report_date, actor=actor, at=at)
     reason = evaluation_outcome(evaluation, due_date=changes.get("due_date"))
     transition(case, action, actor=actor, at=at, reason=reason, **changes)
+    evaluation_notice_keep(evaluation, actor=actor, at=at)
     return evaluation
 
 

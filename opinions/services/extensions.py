@@ -15,6 +15,7 @@ from ..reminders.planning import replan_reminders
 from ..tracking import locked_case, save_tracked
 from ..workflow import Action
 from .common import local_date, moment, required_text
+from .documents import extension_reply_keep
 from .transitions import apply_due, check_action
 
 
@@ -61,6 +62,7 @@ def extension_decide(*, extension: Extension, actor, approve: bool, comment: str
         apply_due(case, rules.extend_due(current, extension.requested_date, case_kind=case.kind))
         save_tracked(case, actor=actor, at=at, reason=_("Extension approved to %(date)s") % {"date": case.due_date})
     replan_reminders(case)
+    extension_reply_keep(extension, actor=actor, at=at)
     notify_event(case, Event.EXTENSION_DECIDED, actor=actor, ref=f"x{extension.pk}",
                  detail=extension.decision_comment, at=at)
     return extension

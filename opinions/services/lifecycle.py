@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from npc_tracker.errors import InvalidInput
 
 from .. import rules
-from ..choices import FurtherSupervision
+from ..choices import DocumentKind, FurtherSupervision
+from ..documents import Letter
 from ..models import Case
 from ..tracking import locked_case
 from ..workflow import Action
+from . import documents
 from .common import local_date, required_text
 from .transitions import apply_due, check_action, compute_due, transition
 
@@ -33,8 +35,12 @@ def case_issue(*, case: Case, actor, issued_date: date | None = None, reason: st
     else:
         due = compute_due(case, "issue", issued_date)
     apply_due(case, due)
-    return transition(case, Action.ISSUE, actor=actor, reason=reason or _("Issued to the body"), at=at,
-                      issued_date=issued_date)
+    number = documents.assignment_number(case, issued_date)
+    case = transition(case, Action.ISSUE, actor=actor, reason=reason or _("Issued to the body"), at=at,
+                      issued_date=issued_date, doc_number=number)
+    documents.keep_document(case, Letter(kind=DocumentKind.ASSIGNMENT, case=case, number=number,
+                                         issued_on=issued_date), actor=actor, at=at)
+    return case
 
 
 @transaction.atomic

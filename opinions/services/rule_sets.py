@@ -14,7 +14,7 @@ from .common import full_clean, reject_unknown, require_admin
 RULE_SET_FIELDS = {
     "deadline_rule", "anchor_event", "roll_forward", "extension_approver", "consultation_required", "handover_days",
     "legal_basis", "reminder_days", "overdue_notice_after_days", "escalate_after_workdays", "send_window_start",
-    "send_window_end", "due_soon_days", "vote_base",
+    "send_window_end", "due_soon_days", "vote_base", "signoff_by",
 }
 
 

@@ -7,7 +7,7 @@ from .. import deadlines, rules, workflow
 from ..errors import from_transition_refused
 from ..models import Case
 from ..notices import Event, notify_event
-from ..permissions import case_roles
+from ..permissions import case_roles, rule_arguments
 from ..reminders.planning import replan_reminders
 from ..tracking import save_tracked
 from ..workflow import Action, CaseStatus
@@ -19,10 +19,8 @@ def check_action(case: Case, action: Action, actor, *, with_items: bool = True) 
     guarded = with_items and action in workflow.ITEMS_GUARDED_ACTIONS
     items = case.items.values_list("status", flat=True) if guarded else ()
     try:
-        return workflow.check(
-            action, case.status, case_roles(actor, case),
-            extension_approver=rules.extension_approver_for(case), item_statuses=list(items),
-        )
+        return workflow.check(action, case.status, case_roles(actor, case), item_statuses=list(items),
+                              **rule_arguments(case))
     except workflow.TransitionRefused as exc:
         raise from_transition_refused(exc) from exc
 
@@ -39,6 +37,8 @@ ACTION_EVENTS = {
     Action.EVALUATE_DISSATISFIED: Event.EVALUATION_RECORDED,
     Action.CLOSE: Event.CASE_CLOSED,
     Action.PROPOSE_ESCALATION: Event.FURTHER_SUPERVISION,
+    Action.REQUEST_SIGNOFF: Event.SIGNOFF_REQUESTED,
+    Action.SIGN_OFF: Event.SIGNOFF_DECIDED,
 }
 
 

@@ -12,7 +12,7 @@ from npc_tracker.errors import DomainError
 from npc_tracker.submissions import once_per_submission
 
 from .. import selectors
-from ..models import Attachment, CaseItem, Report
+from ..models import Attachment, CaseDocument, CaseItem, Report
 from ..responses import file_response
 from ..services.attachments import attachment_add
 
@@ -57,6 +57,13 @@ def attachment_upload(request, pk):
     messages.success(request, _("“%(name)s” uploaded.") % {"name": attachment.original_name})
     anchor = f"item-{item.number}" if item else "reports" if report else "attachments"
     return redirect(f"{case_url}#{anchor}")
+
+
+@login_required
+def document_download(request, document_pk):
+    """A document the office issued on a case (交办通知, 催办通知…), to whoever sees the case."""
+    return file_response(get_object_or_404(
+        CaseDocument.objects.filter(case__in=selectors.cases_visible_to(request.user)), pk=document_pk))
 
 
 @login_required

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import ModelChoiceField
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -22,8 +23,8 @@ from npc_tracker.errors import DomainError
 from npc_tracker.forms import IdsField, refuse
 from npc_tracker.submissions import once_per_submission
 
-from .. import exports, rules, selectors, services
-from ..choices import CASE_STATUS_LABELS, RECTIFIED_BY_WAY, CaseKind
+from .. import documents, exports, rules, selectors, services, uploads
+from ..choices import CASE_STATUS_LABELS, RECTIFIED_BY_WAY, CaseKind, DocumentKind
 from ..filtersets import CaseFilterSet
 from ..models import Case
 from ..permissions import available_actions, can_create_cases, can_upload_case_files, case_roles
@@ -199,6 +200,18 @@ def case_detail(request, pk):
     return render_case(request, get_object_or_404(selectors.cases_visible_to(request.user), pk=pk))
 
 
+@login_required
+def assignment_preview(request, pk):
+    """The 交办通知 as it would go out, before it is numbered: what the signer (审签) reads beside the draft."""
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk, status=CaseStatus.DRAFT)
+    if Role.STAFF not in case_roles(request.user, case) and Role.OFFICE not in case_roles(request.user, case):
+        raise PermissionDenied
+    letter = documents.Letter(kind=DocumentKind.ASSIGNMENT, case=case, number="", issued_on=selectors.today())
+    output = documents.render(letter, documents.template_in_force(DocumentKind.ASSIGNMENT))
+    return FileResponse(output, as_attachment=True, filename=_("Assignment notice (draft).docx"),
+                        content_type=uploads.ACCEPTED["docx"].content_type)
+
+
 def render_case(request, case, *, bound=None, status=200):
     """The case page; `bound` is an action form sent back with its errors, shown open where it was."""
     case = Case.objects.select_related("lead_body", "meeting", "drafting_committee", "supervising_committee",
@@ -214,6 +227,7 @@ def render_case(request, case, *, bound=None, status=200):
             item.audit_ways = [(label, getattr(item.audit, name)) for name, label in RECTIFIED_BY_WAY
                                if getattr(item.audit, name) is not None]
     reports = selectors.reports_with_changes(case)
+    issued_documents = list(case.documents.select_related("issued_by", "template"))
     reminders = case_reminder_log(case)
     for report in reports:
         report.files = [a for a in attachments if a.report_id == report.pk]
@@ -222,6 +236,8 @@ def render_case(request, case, *, bound=None, status=200):
         "items": items,
         "reports": reports,
         "case_files": [a for a in attachments if a.item_id is None and a.report_id is None],
+        "issued_documents": issued_documents,
+        "can_preview_assignment": case.status == CaseStatus.DRAFT and Role.STAFF in case_roles(request.user, case),
         "extensions": case.extensions.select_related("requested_by", "decided_by"),
         "evaluations": case.evaluations.select_related("meeting"),
         "timeline": selectors.case_timeline(case, reminders),

@@ -28,6 +28,8 @@ from opinions.workflow import (
     ItemAction,
     ItemStatus,
     Role,
+    SignoffBy,
+    SignoffState,
     TransitionRefused,
     available_actions,
     available_item_actions,
@@ -42,12 +44,17 @@ from opinions.workflow import (
 
 # Marker for "whoever the rule set names as extension approver".
 APPROVER = "approver"
+# Marker for "whoever may sign off (审签)": the office or leadership, as the rule set names them.
+SIGNER = "signer"
+SIGNOFF_ACTIONS = {"request_signoff", "sign_off"}
 
 # (status, action) -> (next status, roles allowed)
 EXPECTED_CASE_TABLE = {
     ("draft", "edit_draft"): ("draft", {"staff"}),
     ("draft", "issue"): ("issued", {"staff"}),
     ("draft", "withdraw"): ("withdrawn", {"staff"}),
+    ("draft", "request_signoff"): ("draft", {"staff"}),
+    ("draft", "sign_off"): ("draft", SIGNER),
     ("issued", "acknowledge"): ("in_progress", {"liaison"}),
     ("issued", "request_extension"): ("issued", {"liaison"}),
     ("issued", "decide_extension"): ("issued", APPROVER),
@@ -73,6 +80,7 @@ EXPECTED_CASE_TABLE = {
     ("closed", "publish"): ("closed", {"staff"}),
     **{(status, "propose_escalation"): (status, {"leader"})
        for status in ("issued", "in_progress", "in_consultation", "submitted", "accepted")},
+    **{(status, "press"): (status, {"staff"}) for status in ("issued", "in_progress", "in_consultation")},
 }
 
 # Each single role, nobody, and everybody at once.
@@ -97,6 +105,8 @@ def combination_id(value):
 
 
 def expected_roles(allowed, approver):
+    if allowed == SIGNER:  # without a signer named, either may ask, and the sign-off guard refuses
+        return {"office", "leader"}
     return {approver.value} if allowed == APPROVER else allowed
 
 
@@ -112,6 +122,8 @@ def test_check_returns_the_documented_next_status_or_refuses_with_the_right_code
     else:
         target, allowed = expected
         expected_code = None if roles & expected_roles(allowed, approver) else "wrong_role"
+        if expected_code is None and action.value in SIGNOFF_ACTIONS:
+            expected_code = "signoff_not_required"  # the rule set names no signer: nothing to send or sign off
 
     if expected_code is None:
         result = check(action, status, roles, extension_approver=approver)
@@ -126,6 +138,39 @@ def test_check_returns_the_documented_next_status_or_refuses_with_the_right_code
     # The UI buttons and the service check must never disagree.
     assert is_allowed(action, status, roles, extension_approver=approver) is (expected_code is None)
     assert (action in available_actions(status, roles, extension_approver=approver)) is (expected_code is None)
+
+
+# The sign-off guard, by hand: who signs off under each rule, and the state each step needs.
+SIGNERS_BY_RULE = {"none": {"office", "leader"}, "office": {"office"}, "leader": {"leader"}}
+STATE_NEEDED = {"request_signoff": "not_requested", "sign_off": "requested", "issue": "signed"}
+
+
+@pytest.mark.parametrize(
+    ("signoff_by", "signoff_state", "action", "roles"),
+    list(itertools.product(SignoffBy, SignoffState, [Action.REQUEST_SIGNOFF, Action.SIGN_OFF, Action.ISSUE],
+                           ROLE_SETS)),
+    ids=lambda value: value.value if isinstance(value, (SignoffBy, SignoffState)) else combination_id(value),
+)
+def test_the_signoff_guard_asks_for_the_signer_and_the_state_each_step_needs(signoff_by, signoff_state, action,
+                                                                              roles):
+    allowed = SIGNERS_BY_RULE[signoff_by.value] if action is Action.SIGN_OFF else {"staff"}
+    if not roles & allowed:
+        expected_code = "wrong_role"
+    elif signoff_by is SignoffBy.NONE:
+        expected_code = None if action is Action.ISSUE else "signoff_not_required"
+    elif signoff_state.value == STATE_NEEDED[action.value]:
+        expected_code = None
+    else:
+        expected_code = "signoff_required" if action is Action.ISSUE else "wrong_signoff_state"
+    kwargs = {"signoff_by": signoff_by, "signoff_state": signoff_state}
+    if expected_code is None:
+        assert check(action, CaseStatus.DRAFT, roles, **kwargs) == (
+            CaseStatus.ISSUED if action is Action.ISSUE else CaseStatus.DRAFT)
+    else:
+        with pytest.raises(TransitionRefused) as refused:
+            check(action, CaseStatus.DRAFT, roles, **kwargs)
+        assert refused.value.code == expected_code
+    assert (action in available_actions(CaseStatus.DRAFT, roles, **kwargs)) is (expected_code is None)
 
 
 # --- the expected item table, by hand ------------------------------------------------------------------------------
@@ -361,7 +406,7 @@ A = Action
             "in_consultation",
             {"staff", "liaison"},
             "leader",
-            [A.COMMENT_CONSULTATION, A.SUBMIT_INTERIM_REPORT, A.REQUEST_EXTENSION],
+            [A.COMMENT_CONSULTATION, A.SUBMIT_INTERIM_REPORT, A.REQUEST_EXTENSION, A.PRESS],
             id="staff_who_is_also_liaison_gets_the_union_in_table_order",
         ),
         pytest.param("submitted", {"staff"}, "leader", [A.RETURN_REPORT, A.ACCEPT_REPORT], id="staff_on_submitted"),
@@ -571,10 +616,10 @@ def test_withdrawn_is_terminal_and_closed_can_only_be_reopened():
     assert staying_closed == [Action.PUBLISH]
 
 
-def test_only_drafting_interim_reports_extensions_publication_and_further_supervision_keep_the_status():
+def test_only_drafting_signoff_interim_reports_extensions_publication_and_supervision_keep_the_status():
     same = {row.action.value for row in TRANSITIONS if row.target == row.source}
-    assert same == {"edit_draft", "submit_interim_report", "request_extension", "decide_extension", "publish",
-                    "propose_escalation"}
+    assert same == {"edit_draft", "request_signoff", "sign_off", "submit_interim_report", "request_extension",
+                    "decide_extension", "publish", "propose_escalation", "press"}
 
 
 def test_extension_rows_cover_the_documented_statuses_and_store_both_possible_deciders():
