@@ -25,8 +25,8 @@ from npc_tracker.errors import InvalidInput
 
 from . import audit_figures
 from . import reminder_schedule as schedule
-from .choices import EvaluationResult, ReminderState
-from .models import Case, Evaluation, Reminder
+from .choices import DocumentKind, EvaluationResult, ReminderState
+from .models import Case, CaseDocument, Evaluation, Reminder
 from .reminders.log import step_label
 from .selectors import (
     DueSoon,
@@ -234,6 +234,10 @@ def monthly_trend(cases: QuerySet[Case], today: date, months: int = 12) -> list[
              "went_overdue": went_overdue.get(first, 0)} for first in firsts]
 
 
+# The letters that press a late body, beside the reminder ladder's own messages.
+PRESSING_LETTERS = (DocumentKind.PRESSING, DocumentKind.SUPERVISION)
+
+
 @dataclass
 class OverdueRow:
     case: Case
@@ -245,8 +249,9 @@ class OverdueRow:
 
 
 def overdue_board(cases: QuerySet[Case], today: date, limit: int = 20) -> list[OverdueRow]:
-    """The most overdue cases, with the body's liaisons, the last reminder sent and how far escalation went.
-    Three queries, whatever the number of cases: the rows, their bodies' liaisons, their reminders."""
+    """The most overdue cases, with the body's liaisons, the last reminder sent (the ladder's, or a 催办通知 or 督办函
+    the staff sent by hand) and how far escalation went. Four queries, whatever the number of cases: the rows, their
+    bodies' liaisons, their reminders, their pressing letters."""
     rows = list(cases.filter(overdue_q(today)).select_related("lead_body").order_by("due_date", "pk")[:limit])
     liaisons = defaultdict(list)
     memberships = (Membership.objects.filter(role=MembershipRole.LIAISON, is_active=True,
@@ -258,19 +263,26 @@ def overdue_board(cases: QuerySet[Case], today: date, limit: int = 20) -> list[O
     for reminder in (Reminder.objects.filter(case__in=rows, state=ReminderState.SENT)
                      .order_by("case", "-finished_at", "-pk")):
         last_sent.setdefault(reminder.case_id, reminder)
+    last_letter = {}
+    for letter in (CaseDocument.objects.filter(case__in=rows, kind__in=PRESSING_LETTERS)
+                   .order_by("case", "-issued_at", "-pk")):
+        last_letter.setdefault(letter.case_id, letter)
     board = []
     for case in rows:
-        reminder = last_sent.get(case.pk)
+        reminder, letter = last_sent.get(case.pk), last_letter.get(case.pk)
         if case.further_supervision:
             escalation = case.get_further_supervision_display()
         elif case.escalated_on:
             escalation = step_label(schedule.ESCALATION)
         else:
             escalation = step_label(reminder.step) if reminder else ""
+        if letter and (reminder is None or letter.issued_at > reminder.finished_at):
+            last, last_at = f"{letter.get_kind_display()} {letter.number}", letter.issued_at
+        else:
+            last, last_at = (step_label(reminder.step), reminder.finished_at) if reminder else ("", None)
         board.append(OverdueRow(
             case=case, days_overdue=case.days_past_due(today), liaisons=liaisons[case.lead_body_id],
-            last_reminder=step_label(reminder.step) if reminder else "",
-            last_reminder_at=reminder.finished_at if reminder else None, escalation=escalation))
+            last_reminder=last, last_reminder_at=last_at, escalation=escalation))
     return board
 
 

@@ -13,9 +13,10 @@ from agencies.models import Body, BodyKind
 from .. import services
 from ..choices import CaseKind, ReportKind
 from ..models import AuditArea, AuditProblem, Case
+from .script import DEMO_MARK
+from .signoff import issue_signed
 
 AUDIT_FILE = Path(__file__).with_name("audit_2023.json")
-DEMO_MARK = "【演示】"
 EARLIER_KEY = "DEMO-AUDIT-2022"
 
 
@@ -90,7 +91,8 @@ class AuditDemo:
             reason=f"{DEMO_MARK}演示数据")
         services.audit_problems_save(case=case, actor=self.office, problems=self._listed(earlier["problems"], year),
                                      reason=f"{DEMO_MARK}演示数据", at=at(date(year + 1, 8, 30)))
-        services.case_issue(case=case, actor=self.office, issued_date=date(year + 1, 9, 4), at=at(date(year + 1, 9, 4)))
+        issue_signed(case, actor=self.office, signers=self.loader.signers(), issued_date=date(year + 1, 9, 4),
+                     at=at(date(year + 1, 9, 4)))
         services.case_acknowledge(case=case, actor=liaison, received_date=date(year + 1, 9, 5),
                                   at=at(date(year + 1, 9, 5)))
         worked = at(date(year + 1, 11, 20))

@@ -25,12 +25,13 @@ from ..calendar_seed import known_years
 from ..choices import CalendarSource, ReportKind
 from ..models import CalendarDay, Case, CaseItem, Meeting
 from ..rules import default_rule_text
+from ..workflow import SignoffBy
 from .audit import AuditDemo
-from .script import DEMO_RULE_REASON, FOLLOW_UP
+from .script import DEMO_MARK, DEMO_RULE_REASON, FOLLOW_UP
+from .signoff import issue_signed
 
 DATA_FILE = Path(__file__).with_name("anyang.json")
 DEMO_PASSWORD = "npc-demo-2026"
-DEMO_MARK = "【演示】"
 SHIFTED_YEAR = 2024
 # The 12th session of 2024 is placed this many days (rounded down to whole weeks) before today.
 TWELFTH_SESSION_DAYS_BEFORE_TODAY = 63
@@ -61,6 +62,9 @@ class DemoLoader:
         self.created_cases = 0
 
     # ------------------------------------------------------------ dates
+
+    def signers(self) -> dict:
+        return {SignoffBy.OFFICE: self.users["director"], SignoffBy.LEADER: self.users["leader"]}
 
     def shifted(self, iso: str | None) -> date | None:
         if not iso:
@@ -160,6 +164,8 @@ class DemoLoader:
         member(user("leader", "秘书长（演示）"), MembershipRole.LEADER)
         office = next(c for c in self.committees.values() if c.kind == "office")
         member(user("office", "办公室干部（演示）"), MembershipRole.STAFF, committee=office)
+        # Signs off (审签) the drafts, as the seeded rule sets ask.
+        member(user("director", "办公室主任（演示）"), MembershipRole.STAFF, committee=office)
         supervising = {case.get("supervising_committee") for case in self.data["cases"]} | {
             case.get("consulted_committee") for case in self.data["cases"]}
         for key in sorted(k for k in supervising if k):
@@ -285,7 +291,8 @@ class FollowUp:
 
     def step_issue(self, day, at):
         reason = "" if self.data.get("issued_date") else f"{DEMO_MARK}公报未载明交办日期"
-        services.case_issue(case=self.case, actor=self.staff, issued_date=day, reason=reason, at=at)
+        issue_signed(self.case, actor=self.staff, signers=self.loader.signers(), issued_date=day, reason=reason,
+                     at=at)
 
     def step_ack(self, day, at):
         if self.liaison is not None:  # bodies without a demo liaison leave the case waiting for receipt

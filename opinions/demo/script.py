@@ -7,6 +7,7 @@ bulletin gives an issue date are issued on that date before the steps run. Every
 carries the 【演示】 mark.
 """
 
+DEMO_MARK = "【演示】"
 DEMO_RULE_REASON = "【演示】公报未载明期限，按评议/询问工作方案设定为三个月"
 
 FOLLOW_UP = {

@@ -13,9 +13,9 @@ from docx import Document
 
 from notifications.models import Notification
 from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
-from opinions import documents, services
+from opinions import dashboard, documents, services
 from opinions.models import Case, CaseDocument, DocNumberSequence, DocumentTemplate, RuleSet
-from opinions.selectors import case_timeline
+from opinions.selectors import case_timeline, today
 from tests.concurrency import run_together
 
 
@@ -207,6 +207,13 @@ def test_a_reminder_notice_by_hand_is_numbered_kept_and_sent(world, received_cas
     assert sent.filter(recipient=world.liaison, channel="inbox").exists()
     assert sent.filter(address="leader@gov.example").exists()
     assert not sent.filter(recipient=world.staff).exists()  # never the actor
+
+
+def test_the_overdue_board_shows_the_last_reminder_notice_sent_by_hand(world, received_case):
+    document = services.case_press(case=received_case, actor=world.staff)
+    [row] = dashboard.overdue_board(Case.objects.all(), today())
+    assert row.last_reminder.endswith(document.number)
+    assert row.last_reminder_at == document.issued_at
 
 
 def test_a_reminder_notice_is_refused_once_the_report_is_in(world, received_case):
