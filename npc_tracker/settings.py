@@ -277,6 +277,9 @@ SPECTACULAR_SETTINGS = {
         "MembershipRole": "agencies.models.MembershipRole",
         "ErrorCode": "npc_tracker.api_schema.ERROR_CODE_CHOICES",
         "Approval": ["yes", "no"],
+        "ApproveEnum": "opinions.forms.EXTENSION_DECISIONS",
+        "SignOffDecision": "opinions.forms.SIGNOFF_DECISIONS",
+        "DocumentKind": "opinions.choices.DocumentKind",
     },
 }
 

@@ -222,16 +222,19 @@ class ExtensionRequestForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+EXTENSION_DECISIONS = [("yes", _("Approve")), ("no", _("Refuse"))]
+SIGNOFF_DECISIONS = [("yes", _("Sign off: it may be numbered and issued")), ("no", _("Return it for revision"))]
+
+
 class ExtensionDecisionForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda value: value == "yes",
-                                     choices=[("yes", _("Approve")), ("no", _("Refuse"))], widget=forms.RadioSelect)
+                                     choices=EXTENSION_DECISIONS, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SignOffForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda value: value == "yes",
-                                     choices=[("yes", _("Sign off: it may be numbered and issued")),
-                                              ("no", _("Return it for revision"))], widget=forms.RadioSelect)
+                                     choices=SIGNOFF_DECISIONS, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("Required when the draft is returned: what must change."))
 

@@ -121,6 +121,8 @@ ROUTE_ARGS = {
     "opinions:attachment_upload": lambda s, u: {"pk": s.case.pk},
     "opinions:report_compare": lambda s, u: {"pk": s.case.pk, "report_pk": s.revised_report.pk},
     "opinions:attachment_download": lambda s, u: {"attachment_pk": s.attachment.pk},
+    "opinions:document_download": lambda s, u: {"document_pk": s.case.documents.first().pk},
+    "opinions:assignment_preview": lambda s, u: {"pk": s.draft.pk},
     "opinions:audit_ledger": lambda s, u: {},
     "opinions:audit_ledger_export": lambda s, u: {},
     "opinions:audit_import": lambda s, u: {},
@@ -325,6 +327,7 @@ def _encode(data) -> str:
 
 API_IDS = {"cases": "case", "bodies": "body", "committees": "committee", "meetings": "meeting", "inbox": "message",
            "rule-sets": "rule_set", "calendar": "day", "item_pk": "item", "attachment_pk": "attachment",
+           "document_pk": "document",
            "people": "person", "audit-problems": "audit_problem",
            "audit-reports": "case", "audit-imports": "case"}
 TYPED = {"integer", "number", "boolean"}
@@ -338,7 +341,7 @@ def api_ids(site, world, user):
             "message": Notification.objects.filter(recipient=user, channel="inbox").values_list("pk", flat=True)
             .first() or 1, "rule_set": RuleSet.objects.values_list("pk", flat=True).first(),
             "day": CalendarDay.objects.values_list("pk", flat=True).first(), "item": site.item.pk,
-            "attachment": site.attachment.pk, "person": user.pk,
+            "attachment": site.attachment.pk, "document": site.case.documents.first().pk, "person": user.pk,
             "audit_problem": site.audit_problem.pk}
 
 

@@ -61,6 +61,8 @@ class World:
         meeting = Meeting.objects.create(term=14, session=15, start_date=date(2020, 8, 27))
         self.a = self._case(w, w.gov, [w.fgw], w.caijing, w.liaison, "甲")
         self.b = self._case(w, w.court, [], w.yusuan, w.court_liaison, "乙")
+        # Each case's 交办通知, kept when it was issued.
+        self.documents = {"a": self.a.documents.get().pk, "b": self.b.documents.get().pk}
         self.files = {key: attachment_add(case=case, actor=liaison, file=SimpleUploadedFile("证据.pdf", PDF)).pk
                       for key, case, liaison in (("a", self.a, w.liaison), ("b", self.b, w.court_liaison))}
         self.users = {"staff_supervising": w.staff, "staff_other_committee": w.other_staff,
@@ -163,7 +165,7 @@ def expected(world, basename, view_action, method, role, key):
         return 201 if role.startswith("staff") else 403
     if roles is None:
         return 404
-    if view_action in ("retrieve", "timeline", "attachment_download") or view_action in CASE_LISTS:
+    if view_action in ("retrieve", "timeline", "attachment_download", "document_download") or view_action in CASE_LISTS:
         return 200
     if view_action == "partial_update":
         return 409 if Role.STAFF in roles else 403  # staff may edit drafts; these cases are issued
@@ -218,6 +220,7 @@ def request_for(world, basename, url, view_action, key):
     url = url.replace("{lookup}", str(pk)).replace("(?P<pk>[^/.]+)", str(pk))
     url = url.replace("(?P<item_pk>[0-9]+)", str(case.items.get(number=2).pk))
     url = url.replace("(?P<attachment_pk>[0-9]+)", str(world.files[key]))
+    url = url.replace("(?P<document_pk>[0-9]+)", str(world.documents[key]))
     if view_action == "create":
         data = {"kind": "plan_execution", "title": "新草稿", "lead_body": case.lead_body_id}
     elif view_action == "partial_update":
@@ -247,6 +250,7 @@ def request_for(world, basename, url, view_action, key):
 def test_every_route_has_a_rule_and_every_action_a_payload():
     actions = {view_action for _b, _u, mapping in ROUTES for view_action in mapping.values()}
     known = {"list", "retrieve", "create", "partial_update", "timeline", "attachments", "attachment_download",
+             "document_download",
              "mark_read", "unread_count", "years", "import_list", "template", "report", "confirm_repeat",
              "suggested_repeats", "update", "download", "issue", *CASE_LISTS}
     case_actions = {slug.replace("-", "_") for slug in CASE_PAYLOADS}
