@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Body, Committee
 from npc_tracker.forms import IdsField
 
-from . import choices
+from . import choices, uploads
 from .deadline_field import DeadlineRuleField
 from .models import AuditProblem, Case, Meeting
 from .services.drafts import DRAFT_PAGE_FIELDS, ITEM_INPUT
@@ -31,15 +31,13 @@ class MultipleFileField(forms.FileField):
     """Several files in one input; each is checked by content in the attachment service, not here."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": uploads.ACCEPT}))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
-
-ACCEPTED_FILES = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
 
 def offering(names, *extra):
     """The form offers `extra` and then exactly the fields `names` lists, in that order: the list is the service's,
@@ -191,7 +189,7 @@ class CommentForm(forms.Form):
 class ReportForm(forms.Form):
     title = forms.CharField(label=_("Report title"), max_length=300)
     text = forms.CharField(label=_("Report text"), widget=forms.Textarea(attrs={"rows": 10}))
-    files = MultipleFileField(label=_("Attachments (PDF, Word, Excel, images)"), required=False)
+    files = MultipleFileField(label=_("Attachments (PDF, OFD, Word, WPS, Excel, images)"), required=False)
 
 
 class EvaluationForm(forms.Form):
@@ -264,7 +262,7 @@ class ProgressForm(forms.Form):
     measures = forms.CharField(label=_("Measures taken (optional)"), required=False,
                                widget=forms.Textarea(attrs={"rows": 2}))
     rectified_amount = _rectified_amount_field()
-    files = MultipleFileField(label=_("Evidence (PDF, Word, Excel, images)"), required=False)
+    files = MultipleFileField(label=_("Evidence (PDF, OFD, Word, WPS, Excel, images)"), required=False)
 
 
 def _way_field(label):
@@ -291,7 +289,7 @@ class AuditReportForm(forms.Form):
     rules_made = _count_field("rules_made")
     people_dealt_with = _count_field("people_dealt_with")
     matters_referred = _count_field("matters_referred")
-    files = MultipleFileField(label=_("Evidence (PDF, Word, Excel, images)"), required=False)
+    files = MultipleFileField(label=_("Evidence (PDF, OFD, Word, WPS, Excel, images)"), required=False)
 
     WAYS = tuple(name for name, _label in choices.RECTIFIED_BY_WAY)
 
@@ -308,7 +306,7 @@ class AuditReportForm(forms.Form):
 class MarkDoneForm(forms.Form):
     measures = forms.CharField(label=_("Measures taken and results"), widget=forms.Textarea(attrs={"rows": 3}))
     rectified_amount = _rectified_amount_field()
-    files = MultipleFileField(label=_("Evidence (PDF, Word, Excel, images)"), required=False)
+    files = MultipleFileField(label=_("Evidence (PDF, OFD, Word, WPS, Excel, images)"), required=False)
 
 
 class ItemNoteForm(forms.Form):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from agencies.models import Body, Committee
 from npc_tracker.api import RejectUnknownFields, absolute_url
 
-from .. import rules, selectors
+from .. import rules, selectors, uploads
 from ..actions import case_action_specs_for
 from ..choices import FurtherSupervision
 from ..models import (
@@ -77,7 +77,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class AttachmentUploadSerializer(RejectUnknownFields, serializers.Serializer):
     """A file for the case, or for one of its items or reports: ids of another case's rows are refused by field."""
 
-    file = serializers.FileField()
+    file = serializers.FileField(help_text=f"Typed by its content, never by its name or Content-Type; the name must "
+                                           f"end as that type's names do. Accepted: {uploads.ACCEPT}.")
     item = serializers.PrimaryKeyRelatedField(queryset=CaseItem.objects.none(), required=False, allow_null=True)
     report = serializers.PrimaryKeyRelatedField(queryset=Report.objects.none(), required=False, allow_null=True)
 

@@ -2,8 +2,10 @@
 the case."""
 
 import io
+import random
 import zipfile
 from datetime import date
+from urllib.parse import quote
 
 import filetype
 import pytest
@@ -14,9 +16,11 @@ from django.utils import translation
 
 from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 from opinions import services
+from opinions.forms import ReportForm
 from opinions.models import Attachment
 from opinions.services.attachments import attachment_add
-from tests.files import PDF
+from opinions.uploads import ACCEPT, check_upload
+from tests.files import DOC, PDF, XLS, compound_file
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +29,7 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 CONTENT_TYPES = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOC_TYPE, XLS_TYPE, OFD_TYPE = "application/msword", "application/vnd.ms-excel", "application/ofd"
 
 
 def zipped(*names: str) -> bytes:
@@ -39,6 +44,8 @@ def zipped(*names: str) -> bytes:
 DOCX = zipped("[Content_Types].xml", "_rels/.rels", "word/document.xml")
 XLSX = zipped("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/sheet1.xml")
 PLAIN_ZIP = zipped("notes.txt", "photo.txt")
+OFD = zipped("OFD.xml", "Doc_0/Document.xml", "Doc_0/Pages/Page_0/Content.xml")
+NOISE = random.Random(16).randbytes(4096)
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
@@ -91,19 +98,23 @@ def messages_of(response) -> list[str]:
 # ---------------------------------------------------------------- upload through the page
 
 
-def test_the_liaison_adds_evidence_to_an_item(client, world, received_case, media):
+@pytest.mark.parametrize(("name", "content", "content_type"), [
+    ("整改台账.pdf", PDF, "application/pdf"),
+    ("整改方案.ofd", OFD, OFD_TYPE),
+])
+def test_the_liaison_adds_evidence_to_an_item(client, world, received_case, media, name, content, content_type):
     item = received_case.items.get(number=1)
     client.force_login(world.liaison)
-    response = post_file(client, received_case, upload("整改台账.pdf", PDF), item=item.pk)
+    response = post_file(client, received_case, upload(name, content), item=item.pk)
     assert response.status_code == 302
     assert response.url == reverse("opinions:case_detail", args=[received_case.pk]) + "#item-1"
     attachment = Attachment.objects.get()
     assert (attachment.case, attachment.item, attachment.report) == (received_case, item, None)
-    assert attachment.original_name == "整改台账.pdf"
-    assert attachment.content_type == "application/pdf"
-    assert attachment.size == len(PDF)
+    assert attachment.original_name == name
+    assert attachment.content_type == content_type
+    assert attachment.size == len(content)
     assert attachment.uploaded_by == world.liaison
-    assert attachment.file.read() == PDF
+    assert attachment.file.read() == content
     assert [(h.history_type, h.history_user) for h in attachment.history.all()] == [("+", world.liaison)]
     assert stored_files(media) == [media / attachment.file.name]
 
@@ -147,17 +158,24 @@ def test_a_liaison_of_another_body_gets_404_on_upload_and_download(client, world
     assert Attachment.objects.count() == 1
 
 
-def test_download_returns_the_same_bytes_as_an_attachment_that_must_not_be_sniffed(client, world, received_case):
-    attachment = attachment_add(case=received_case, actor=world.liaison, file=upload("数据.xlsx", XLSX),
+@pytest.mark.parametrize(("name", "content", "content_type"), [
+    ("数据.xlsx", XLSX, XLSX_TYPE),
+    ("数据.et", XLS, XLS_TYPE),  # WPS's spreadsheet is Excel's format: served as that, under the name it came with
+    ("意见.wps", DOC, DOC_TYPE),
+    ("意见.ofd", OFD, OFD_TYPE),
+])
+def test_download_returns_the_same_bytes_as_an_attachment_that_must_not_be_sniffed(client, world, received_case,
+                                                                                   name, content, content_type):
+    attachment = attachment_add(case=received_case, actor=world.liaison, file=upload(name, content),
                                 item=received_case.items.first())
     client.force_login(world.staff)
     response = client.get(reverse("opinions:attachment_download", args=[attachment.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == XLSX
-    assert response["Content-Type"] == XLSX_TYPE
+    assert b"".join(response.streaming_content) == content
+    assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert "filename*=utf-8''%E6%95%B0%E6%8D%AE.xlsx" in response["Content-Disposition"]
+    assert f"filename*=utf-8''{quote(name)}" in response["Content-Disposition"]
 
 
 def test_anonymous_visitors_cannot_download(client, world, received_case):
@@ -175,6 +193,11 @@ def test_anonymous_visitors_cannot_download(client, world, received_case):
     ("报告.docx", DOCX, DOCX_TYPE),
     ("台账.XLSX", XLSX, XLSX_TYPE),
     ("现场.png", PNG, "image/png"),
+    ("意见.doc", DOC, DOC_TYPE),
+    ("意见.WPS", DOC, DOC_TYPE),
+    ("台账.xls", XLS, XLS_TYPE),
+    ("台账.et", XLS, XLS_TYPE),
+    ("审议意见.ofd", OFD, OFD_TYPE),
 ])
 def test_accepted_files_are_typed_by_their_content(world, received_case, name, content, content_type):
     attachment = attachment_add(case=received_case, actor=world.liaison, file=upload(name, content),
@@ -192,6 +215,34 @@ def test_a_docx_is_recognised_whatever_the_order_of_its_parts(world, received_ca
     assert attachment.content_type == DOCX_TYPE
 
 
+@pytest.mark.parametrize(("extension", "content"), [
+    # Its directory takes two sectors, the Word stream in the second: found by following the allocation table.
+    ("doc", compound_file("\x01CompObj", "\x05DocumentSummaryInformation", "\x05SummaryInformation", "1Table",
+                          "Data", "WordDocument")),
+    # A large file's directory, in a sector whose allocation table the header does not list: found through DIFAT.
+    ("doc", compound_file("\x05SummaryInformation", "1Table", "Data", "ObjectPool", "WordDocument",
+                          directory_at=14_000)),
+    ("xls", compound_file("Book")),  # Excel 5's name for the stream
+    ("xls", compound_file("Workbook", nested=("WordDocument", "1Table"))),  # a Word object embedded in it
+])
+def test_a_compound_file_is_typed_by_the_document_stream_at_its_top(extension, content):
+    assert check_upload(upload(f"文件.{extension}", content)).extensions[0] == extension
+
+
+def test_a_word_file_is_word_whatever_follows_its_header():
+    # filetype goes by the bytes after the header: here the allocation table, which it takes for a workbook's.
+    assert filetype.guess_extension(DOC) == "xls"
+    assert check_upload(upload("意见.doc", DOC)).content_type == DOC_TYPE
+
+
+def test_a_directory_chain_that_loops_is_read_only_so_far():
+    looped = bytearray(compound_file("PowerPoint Document"))
+    looped[512 + 4:512 + 8] = (1).to_bytes(4, "little")  # the directory's sector (1) is followed by itself
+    with pytest.raises(InvalidInput) as exc:
+        check_upload(upload("演示.doc", bytes(looped)))
+    assert exc.value.message.startswith("“演示.doc” is not an accepted file type")
+
+
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("setup.pdf", EXE, "“setup.pdf” is not an accepted file type"),
     ("setup.exe", EXE, "“setup.exe” is not an accepted file type"),
@@ -200,6 +251,19 @@ def test_a_docx_is_recognised_whatever_the_order_of_its_parts(world, received_ca
     ("报告", PDF, "“报告” contains a PDF file"),
     ("照片.jpg", PNG, "“照片.jpg” contains a PNG image file"),
     ("空.pdf", b"", "“空.pdf” is empty."),
+    ("报告.pdf", DOC, "“报告.pdf” contains a Word (.doc, .wps) file, which does not match its name: rename it to end "
+                     "in .doc"),
+    ("台账.doc", XLS, "“台账.doc” contains a Excel (.xls, .et) file"),
+    ("意见.doc", DOCX, "“意见.doc” contains a Word (.docx) file"),
+    ("意见.doc", PLAIN_ZIP, "“意见.doc” is not an accepted file type"),
+    ("意见.doc", NOISE, "“意见.doc” is not an accepted file type"),
+    ("意见.doc", DOC[:512], "“意见.doc” is not an accepted file type"),  # a compound file's header, nothing more
+    ("演示.doc", compound_file("PowerPoint Document", nested=("WordDocument",)),
+     "“演示.doc” is not an accepted file type"),  # a presentation, whatever is embedded in it
+    ("意见.ofd", zipped("Doc_0/Document.xml"), "“意见.ofd” is not an accepted file type"),
+    ("意见.ofd", zipped("Doc_0/OFD.xml", "Doc_0/Document.xml"), "“意见.ofd” is not an accepted file type"),
+    ("意见.pdf", OFD, "“意见.pdf” contains a OFD file, which does not match its name: rename it to end in .ofd"),
+    ("空.doc", b"", "“空.doc” is empty."),
 ])
 def test_refused_files_are_not_stored(world, received_case, media, name, content, message):
     with pytest.raises(InvalidInput) as exc:
@@ -211,12 +275,16 @@ def test_refused_files_are_not_stored(world, received_case, media, name, content
     assert stored_files(media) == []
 
 
-def test_a_file_over_the_size_limit_is_refused(settings, world, received_case, media):
+@pytest.mark.parametrize(("name", "content", "size"), [
+    ("扫描件.pdf", PDF + b"0" * 1024, "1.1\xa0KB"),
+    ("意见.doc", DOC, "2.0\xa0KB"),
+])
+def test_a_file_over_the_size_limit_is_refused(settings, world, received_case, media, name, content, size):
     settings.ATTACHMENT_MAX_BYTES = 1024
     with pytest.raises(InvalidInput) as exc:
-        attachment_add(case=received_case, actor=world.liaison, file=upload("扫描件.pdf", PDF + b"0" * 1024),
+        attachment_add(case=received_case, actor=world.liaison, file=upload(name, content),
                        item=received_case.items.first())
-    assert exc.value.message == "“扫描件.pdf” is 1.1\xa0KB; a file may be at most 1.0\xa0KB."
+    assert exc.value.message == f"“{name}” is {size}; a file may be at most 1.0\xa0KB."
     assert not Attachment.objects.exists()
     assert stored_files(media) == []
 
@@ -361,8 +429,13 @@ def test_the_fragment_lists_files_and_offers_an_upload_form(rf, world, received_
     assert 'enctype="multipart/form-data"' in html
     assert f'<input type="hidden" name="item" value="{item.pk}">' in html
     assert 'name="report"' not in html
-    assert 'accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg"' in html
+    assert f'accept="{ACCEPT}"' in html
     assert "csrfmiddlewaretoken" in html
+
+
+def test_file_inputs_offer_every_kind_the_check_takes():
+    assert ACCEPT == ".pdf,.ofd,.docx,.doc,.wps,.xlsx,.xls,.et,.png,.jpg,.jpeg,.gif,.webp"
+    assert f'accept="{ACCEPT}"' in str(ReportForm()["files"])
 
 
 def test_the_fragment_without_an_upload_target_only_lists(received_case):
