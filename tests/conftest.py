@@ -25,6 +25,13 @@ def fixed_today():
 
 
 @pytest.fixture(autouse=True)
+def _files_in_the_tests_own_folder(settings, tmp_path):
+    """Issuing a case keeps its 交办通知, and uploads keep their files: each test's go to its own folder, never the
+    checkout's media/, and a fixture's files are still there when the test reads them."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
 def _dashboard_computed_on_every_view(settings):
     """Tests change cases and read the figures again at once; the cache's own tests switch it on."""
     settings.DASHBOARD_CACHE_SECONDS = 0

@@ -52,7 +52,7 @@ def test_the_status_of_a_case_is_not_editable_in_the_admin(admin_client_with_cas
 # calendar; the reference data of agencies (no workflow, no service) with a required reason. Every other tracked
 # model is only shown in the admin.
 WRITTEN_THROUGH = {"Meeting", "HeardReport", "RuleSet", "CalendarDay", "Body", "Committee", "Membership",
-                   "AuditArea"}
+                   "AuditArea", "DocumentTemplate"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 NO_INLINE_ROWS = {f"heard_reports-{name}": "0" for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS",
                                                             "MAX_NUM_FORMS")}

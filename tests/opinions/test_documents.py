@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import reverse
 from docx import Document
 
 from notifications.models import Notification
@@ -296,3 +297,64 @@ def test_an_uploaded_template_is_used_from_then_on_with_its_version(world, recei
 def test_every_built_in_template_passes_its_own_check(kind):
     template = documents.builtin_template(kind)
     documents.check_template(kind, SimpleUploadedFile("builtin.docx", template.read()))
+
+
+@pytest.fixture
+def administrator(world):
+    from django.contrib.auth import get_user_model
+
+    from agencies.models import Membership, MembershipRole
+
+    user = get_user_model().objects.create_user("template_admin", password="x", is_staff=True, is_superuser=True)
+    Membership.objects.create(user=user, role=MembershipRole.ADMIN)
+    return user
+
+
+def test_an_administrator_replaces_a_template_in_the_admin_and_a_wrong_one_is_refused_by_name(client, administrator):
+    client.force_login(administrator)
+    add = reverse("admin:opinions_documenttemplate_add")
+    refused = client.post(add, {"kind": "pressing", "file": docx_upload("{{ signature }}"), "note": ""})
+    assert refused.status_code == 200
+    assert "signature" in refused.content.decode()
+    assert not DocumentTemplate.objects.exists()
+    accepted = client.post(add, {"kind": "pressing", "file": docx_upload("{{ case.title }}"), "note": "新版"})
+    assert accepted.status_code == 302
+    assert DocumentTemplate.objects.get().version == 1
+    builtin = client.get(reverse("admin:opinions_documenttemplate_builtin", args=["assignment"]))
+    word = Document(io.BytesIO(b"".join(builtin.streaming_content)))
+    assert "{{ case.body }}：" in [paragraph.text for paragraph in word.paragraphs]
+    assert client.get(reverse("admin:opinions_documenttemplate_builtin", args=["nonsense"])).status_code == 403
+
+
+def test_the_documents_are_listed_and_downloaded_by_whoever_sees_the_case_and_nobody_else(world, received_case):
+    from rest_framework.test import APIClient
+
+    services.case_press(case=received_case, actor=world.staff)
+    api = APIClient()
+    api.force_authenticate(world.liaison)
+    rows = api.get(f"/api/v1/cases/{received_case.pk}/documents/").json()["results"]
+    assert [(row["kind"], row["number"], row["template_version"]) for row in rows] == [
+        ("assignment", "安人常办〔2020〕1号", 0), ("pressing", "安人常办〔2026〕1号", 0)]
+    download = api.get(rows[1]["url"])
+    assert download.status_code == 200
+    assert download["Content-Type"] == CaseDocument.content_type
+    api.force_authenticate(world.court_liaison)
+    assert api.get(rows[1]["url"]).status_code == 404
+    assert api.get(f"/api/v1/cases/{received_case.pk}/documents/").status_code == 404
+
+
+def test_the_case_page_lists_the_documents_and_the_draft_offers_its_notice(client, world, received_case, make_case):
+    client.force_login(world.liaison)
+    page = client.get(reverse("opinions:case_detail", args=[received_case.pk])).content.decode()
+    document = received_case.documents.get()
+    assert reverse("opinions:document_download", args=[document.pk]) in page
+    assert "安人常办〔2020〕1号" in page
+    client.force_login(world.court_liaison)
+    assert client.get(reverse("opinions:document_download", args=[document.pk])).status_code == 404
+    draft = make_case()
+    client.force_login(world.staff)
+    preview = client.get(reverse("opinions:assignment_preview", args=[draft.pk]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(preview.streaming_content))).paragraphs)
+    assert draft.title in text
+    client.force_login(world.liaison)
+    assert client.get(reverse("opinions:assignment_preview", args=[draft.pk])).status_code == 404
