@@ -210,6 +210,7 @@ REFUSAL_ACTION = {
     Action.CLOSE: pgettext_lazy("Cannot … a case", "close"),
     Action.REOPEN: pgettext_lazy("Cannot … a case", "reopen"),
     Action.PUBLISH: pgettext_lazy("Cannot … a case", "publish"),
+    Action.UNPUBLISH: pgettext_lazy("Cannot … a case", "unpublish"),
     Action.PROPOSE_ESCALATION: pgettext_lazy("Cannot … a case", "escalate further"),
 }
 REFUSAL_ITEM_STATUS = {

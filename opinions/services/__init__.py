@@ -40,6 +40,7 @@ from .lifecycle import (
     case_issue,
     case_publish,
     case_reopen,
+    case_unpublish,
     case_withdraw,
 )
 from .meetings import heard_report_add, heard_report_update, meeting_create, meeting_update
@@ -67,6 +68,7 @@ __all__ = [
     "case_issue",
     "case_publish",
     "case_reopen",
+    "case_unpublish",
     "case_update_draft",
     "case_withdraw",
     "consultation_comment",
