@@ -21,8 +21,8 @@ class PublishForm(forms.Form):
     parts = forms.MultipleChoiceField(
         label=_("What goes out besides the particulars and dates"), choices=Part.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Title, document number, kind, meeting, bodies, supervising committee and dates always go out. "
-                    "In the API, leaving this out publishes every part."))
+        help_text=_("Title, document number, kind, meeting, bodies, supervising committee and dates always go "
+                    "out."))
     attachments = CaseFileChoice(
         label=_("Files that go out"), queryset=Attachment.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
