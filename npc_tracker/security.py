@@ -7,12 +7,14 @@ from django.shortcuts import render
 
 def no_store_when_private(get_response):
     """Pages of a signed-in person and API answers hold what only that person may see: no shared proxy or browser
-    history may keep them. A response that chose its own caching (static files, downloads) keeps its choice."""
+    history may keep them. A response that chose its own caching (static files, downloads, the public site) keeps
+    its choice, and is answered without looking at who asks: reading the session would make it vary by cookie."""
 
     def middleware(request):
         response = get_response(request)
-        private = request.path.startswith("/api/") or request.user.is_authenticated
-        if private and not response.has_header("Cache-Control"):
+        if response.has_header("Cache-Control"):
+            return response
+        if request.path.startswith("/api/") or request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "agencies",
     "opinions",
     "notifications",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,10 @@ DOCUMENT_NUMBER_PREFIX = os.environ.get("DOCUMENT_NUMBER_PREFIX", "安人常办"
 # Attachments: size cap per file (bytes).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The public site (/public/, no login): each address may ask it this often ("120/min"; empty or 0: no limit), and
+# shared caches may keep a page this many seconds (taking a case off the site is seen by everyone after that).
+PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "120/min")
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 # The dashboard's figures are kept this many seconds per scope and filters (0: computed on every view); the page
 # says when they were computed.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
@@ -272,6 +277,7 @@ SPECTACULAR_SETTINGS = {
         "RectificationType": "opinions.choices.RectificationType",
         "AuditImportState": "opinions.models.AuditImport.State",
         "AuditImportPhase": "opinions.audit_import.PHASES",
+        "PublicationPart": "public.models.Part",
         "BodyKind": "agencies.models.BodyKind",
         "CommitteeKind": "agencies.models.CommitteeKind",
         "MembershipRole": "agencies.models.MembershipRole",

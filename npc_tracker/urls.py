@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", include("opinions.urls")),
     path("inbox/", include("notifications.urls")),
+    path("public/", include("public.urls")),
     path("api/", include("npc_tracker.api_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

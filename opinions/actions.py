@@ -3,6 +3,7 @@ API (a POST endpoint each, its input derived from the same form): each entry nam
 and the workflow actions that allow it, so no page or endpoint can disagree with the workflow about who may do what.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ class ActionSpec:
     done_with: Callable[[object], str] | None = None
     description: str = ""  # what the step does, for the API's documentation of its endpoint (English, as the schema)
     initial: Callable[[Case | CaseItem], dict] | None = None  # what the page's form starts with on this case or item
+    # Fits the page's form to this case or item (e.g. offers only the case's own files), bound or not.
+    adapt: Callable[[forms.Form, Case | CaseItem], None] | None = None
 
     def done_message(self, result) -> str:
         return self.done_with(result) if self.done_with is not None else self.done
@@ -144,9 +147,16 @@ CASE_ACTIONS = [
                lambda case, actor, data: services.extension_decide_pending(case=case, actor=actor, **data),
                frozenset({Action.DECIDE_EXTENSION}), _("Extension decided."), "primary",
                shown_if=_has_pending_extension),
+    # What goes out and how is the public app's (public.apps replaces these two runs, see replace_case_action).
     ActionSpec("publish", _("Publish (向社会公布)"), f.ConfirmForm,
                lambda case, actor, data: services.case_publish(case=case, actor=actor),
                frozenset({Action.PUBLISH}), _("Case published."), shown_if=lambda case: not case.is_public),
+    ActionSpec("unpublish", _("Take off the public site"), f.ReasonForm,
+               lambda case, actor, data: services.case_unpublish(case=case, actor=actor, **data),
+               frozenset({Action.UNPUBLISH}), _("Case taken off the public site."), "danger",
+               shown_if=lambda case: case.is_public,
+               description="Takes a published case off the public site at once, with a reason (kept on the case's "
+                           "history); it can be published again later."),
     ActionSpec("reopen", _("Reopen"), f.ReasonForm,
                lambda case, actor, data: services.case_reopen(case=case, actor=actor, **data),
                frozenset({Action.REOPEN}), _("Case reopened.")),
@@ -175,6 +185,17 @@ CASE_ACTIONS = [
                frozenset({Action.WITHDRAW}), _("Draft withdrawn."), "danger"),
 ]
 CASE_ACTIONS_BY_SLUG = {spec.slug: spec for spec in CASE_ACTIONS}
+
+
+def replace_case_action(slug: str, **changes) -> ActionSpec:
+    """An app above opinions takes over how a step is done (its form, what it runs, what it says), keeping its slug,
+    its place and the workflow actions that allow it, so the page's button and the API's endpoint stay the same:
+    the public app does publishing so. Call it from that app's AppConfig.ready(): the API builds its endpoints from
+    this registry when its module is first imported, after every app is ready."""
+    index = next(i for i, spec in enumerate(CASE_ACTIONS) if spec.slug == slug)
+    spec = CASE_ACTIONS[index] = dataclasses.replace(CASE_ACTIONS[index], **changes)
+    CASE_ACTIONS_BY_SLUG[slug] = spec
+    return spec
 
 
 def _reporting(service):

@@ -237,6 +237,7 @@ REFUSAL_ACTION = {
     Action.CLOSE: pgettext_lazy("Cannot … a case", "close"),
     Action.REOPEN: pgettext_lazy("Cannot … a case", "reopen"),
     Action.PUBLISH: pgettext_lazy("Cannot … a case", "publish"),
+    Action.UNPUBLISH: pgettext_lazy("Cannot … a case", "unpublish"),
     Action.PROPOSE_ESCALATION: pgettext_lazy("Cannot … a case", "escalate further"),
     Action.REQUEST_SIGNOFF: pgettext_lazy("Cannot … a case", "send for sign-off"),
     Action.SIGN_OFF: pgettext_lazy("Cannot … a case", "sign off"),

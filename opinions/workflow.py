@@ -28,6 +28,7 @@ __all__ = [
     "ITEM_TRANSITIONS",
     "OPEN_STATUSES",
     "OWED_STATUSES",
+    "PUBLISHED_STATUSES",
     "SEND_BACK_CASE_STATUSES",
     "SETTLED_ITEM_STATUSES",
     "SETTLING_ACTIONS",
@@ -101,6 +102,7 @@ class Action(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
     PROPOSE_ESCALATION = "propose_escalation"
     REQUEST_SIGNOFF = "request_signoff"  # 送审: the drafting staff send the draft and its 交办通知 for sign-off
     SIGN_OFF = "sign_off"  # 审签: approved (then it can be numbered and issued) or returned for revision
@@ -193,6 +195,11 @@ SETTLED_ITEM_STATUSES: frozenset[ItemStatus] = frozenset({ItemStatus.CLOSED, Ite
 SETTLING_ACTIONS: frozenset[Action] = frozenset({Action.ACCEPT_REPORT})
 ITEMS_GUARDED_ACTIONS: frozenset[Action] = CLOSING_ACTIONS | SETTLING_ACTIONS
 
+# Where a published case can be: published once accepted or closed, it stays public if a 不满意 vote or reopening
+# sends it back to the body, and can be taken off the public site (unpublished) in any of these. Whether it is
+# public now is the Django side's check.
+PUBLISHED_STATUSES: frozenset[CaseStatus] = ACTIVE_FOR_ITEMS | {CaseStatus.CLOSED}
+
 
 # --- the case transition table -------------------------------------------------------------------------------------
 
@@ -281,6 +288,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     # 向社会公布 only once the committee has accepted the report; publishing does not change the status.
     Transition(_A.PUBLISH, _S.ACCEPTED, _S.ACCEPTED, _STAFF),
     Transition(_A.PUBLISH, _S.CLOSED, _S.CLOSED, _STAFF),
+    # Taking a published case off the public site, with a reason; the status does not change.
+    *(Transition(_A.UNPUBLISH, status, status, _STAFF) for status in sorted(PUBLISHED_STATUSES)),
     # Beyond 通报 (domain.md §7): leadership decides on a 专题询问, 质询 or 跟踪检查 and records it on the open case.
     # A record only; the status and the deadline do not change.
     *(Transition(_A.PROPOSE_ESCALATION, status, status, frozenset({Role.LEADER})) for status in sorted(OPEN_STATUSES)),

@@ -25,6 +25,8 @@ from opinions.models import AuditArea, AuditImport, AuditProblem, CaseItem
 from opinions.selectors import today
 from opinions.services import meetings
 from opinions.services.attachments import attachment_add
+from public.services import publication_publish
+from tests import cases
 from tests.files import PDF
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +97,13 @@ def site(world, received_case, make_case, settings, tmp_path):
                                 rectification_type="immediate")
     CaseItem.objects.filter(pk__in=[case.items.last().pk, draft.items.first().pk]).update(
         responsible_body=world.fgw)
+    # A case on the public site, with a file chosen to go out. The walk sends hundreds of requests from one address:
+    # the public site's rate limit is off here (tests/public test it).
+    settings.PUBLIC_RATE_LIMIT = ""
+    published = cases.accepted(services.case_issue(case=make_case(title="已公布的审议意见"), actor=world.staff,
+                                                   issued_date=date(2020, 9, 3)), world)
+    public_file = attachment_add(case=published, actor=world.staff, file=SimpleUploadedFile("公开.pdf", PDF))
+    s.publication = publication_publish(case=published, actor=world.staff, attachments=[public_file])
     return s
 
 
@@ -142,6 +151,10 @@ ROUTE_ARGS = {
     "notifications:mark_read": lambda s, u: {},
     "notifications:channels": lambda s, u: {},
     "notifications:channel_action": lambda s, u: {"pk": s.endpoints[u.pk].pk, "action": "disable"},
+    "public:list": lambda s, u: {},
+    "public:feed": lambda s, u: {},
+    "public:detail": lambda s, u: {"slug": s.publication.slug},
+    "public:file": lambda s, u: {"slug": s.publication.slug, "token": s.publication.files.get().token},
 }
 
 

@@ -23,6 +23,7 @@ CASE_EXAMPLES = {
     "request-extension": {"requested_date": "2099-12-31", "reason": "涉及多个部门协调，需延长办理时间。"},
     "decide-extension": {"approve": "yes", "comment": "同意延期。"},
     "publish": {},
+    "unpublish": {"reason": "报告中含有未脱密的个人信息，撤下待重新处理"},
     "reopen": {"reason": "群众反映问题反弹"},
     "further-supervision": {"measure": "interpellation", "reason": "主任会议决定"},
 }

@@ -16,11 +16,17 @@ def _field(form_field: forms.Field) -> serializers.Field:
     if isinstance(form_field, MultipleFileField):
         return serializers.ListField(child=serializers.FileField(), required=False, label=form_field.label,
                                      help_text=form_field.help_text or None)
+    if isinstance(form_field, forms.FileField):
+        return serializers.FileField(allow_null=True, **common)
+    if isinstance(form_field, forms.ModelMultipleChoiceField):  # before ModelChoiceField, its parent class
+        return serializers.PrimaryKeyRelatedField(queryset=form_field.queryset, many=True, allow_empty=True, **common)
     if isinstance(form_field, forms.ModelChoiceField):
         return serializers.PrimaryKeyRelatedField(queryset=form_field.queryset, allow_null=not form_field.required,
                                                   **common)
     if isinstance(form_field, forms.TypedChoiceField):
         return _TypedChoiceField(choices=form_field.choices, coerce=form_field.coerce, **common)
+    if isinstance(form_field, forms.MultipleChoiceField):  # before ChoiceField, its parent class
+        return serializers.MultipleChoiceField(choices=form_field.choices, allow_empty=True, **common)
     if isinstance(form_field, forms.ChoiceField):
         return serializers.ChoiceField(choices=form_field.choices, **common)
     if isinstance(form_field, forms.DateField):
@@ -30,6 +36,8 @@ def _field(form_field: forms.Field) -> serializers.Field:
                                         min_value=form_field.min_value, allow_null=not form_field.required, **common)
     if isinstance(form_field, forms.IntegerField):
         return serializers.IntegerField(min_value=form_field.min_value, max_value=form_field.max_value, **common)
+    if isinstance(form_field, forms.BooleanField):
+        return serializers.BooleanField(**common)
     if isinstance(form_field, forms.CharField):
         return serializers.CharField(max_length=form_field.max_length, allow_blank=not form_field.required,
                                      trim_whitespace=True, **common)
@@ -47,7 +55,8 @@ class _TypedChoiceField(serializers.ChoiceField):
 
 def _defaults(form_class: type[forms.Form]) -> dict:
     """What the form gives for a field left out (the services expect every keyword)."""
-    return {name: [] if isinstance(field, MultipleFileField) else None if not isinstance(field, forms.CharField)
+    return {name: [] if isinstance(field, MultipleFileField) else False if isinstance(field, forms.BooleanField)
+            else None if not isinstance(field, forms.CharField)
             else "" for name, field in form_class.base_fields.items() if not field.required}
 
 
@@ -61,7 +70,7 @@ def serializer_from_form(form_class: type[forms.Form], *, files: bool = True) ->
         return {**defaults, **super(serializer, self).to_internal_value(data)}
 
     attrs = {name: _field(field) for name, field in form_class.base_fields.items()
-             if files or not isinstance(field, MultipleFileField)}
+             if files or not isinstance(field, forms.FileField)}
     attrs["to_internal_value"] = to_internal_value
     suffix = "Upload" if files and takes_files(form_class) else "Input"
     serializer = type(form_class.__name__.removesuffix("Form") + suffix, (RejectUnknownFields, serializers.Serializer),
@@ -70,4 +79,4 @@ def serializer_from_form(form_class: type[forms.Form], *, files: bool = True) ->
 
 
 def takes_files(form_class: type[forms.Form]) -> bool:
-    return any(isinstance(field, MultipleFileField) for field in form_class.base_fields.values())
+    return any(isinstance(field, forms.FileField) for field in form_class.base_fields.values())  # one or several

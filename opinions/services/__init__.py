@@ -50,6 +50,7 @@ from .lifecycle import (
     case_issue,
     case_publish,
     case_reopen,
+    case_unpublish,
     case_withdraw,
 )
 from .meetings import heard_report_add, heard_report_update, meeting_create, meeting_update
@@ -81,6 +82,7 @@ __all__ = [
     "case_request_signoff",
     "case_send_supervision_letter",
     "case_sign_off",
+    "case_unpublish",
     "case_update_draft",
     "case_withdraw",
     "consultation_comment",

@@ -1,12 +1,12 @@
-"""A case's life from 交办 to 办结: issue, withdraw, acknowledge receipt, close, reopen, publish, the leadership's
-further supervision, and the 通报 the reminder ladder ends with."""
+"""A case's life from 交办 to 办结: issue, withdraw, acknowledge receipt, close, reopen, publish and unpublish, the
+leadership's further supervision, and the 通报 the reminder ladder ends with."""
 
 from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from npc_tracker.errors import InvalidInput
+from npc_tracker.errors import DomainError, InvalidInput
 
 from .. import rules
 from ..choices import DocumentKind, FurtherSupervision
@@ -86,9 +86,26 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_publish(*, case: Case, actor) -> Case:
+def case_publish(*, case: Case, actor, at=None) -> Case:
+    """向社会公布: the case is marked public. What goes out is the public app's choice (public.services)."""
     case = locked_case(case)
-    return transition(case, Action.PUBLISH, actor=actor, reason=_("Published"), is_public=True)
+    check_action(case, Action.PUBLISH, actor)
+    if case.is_public:
+        raise DomainError(_("This case is already published: unpublish it first to publish it differently."),
+                          code="wrong_status")
+    return transition(case, Action.PUBLISH, actor=actor, reason=_("Published"), at=at, is_public=True)
+
+
+@transaction.atomic
+def case_unpublish(*, case: Case, actor, reason: str, at=None) -> Case:
+    """Take a published case off the public site, with the reason on its history."""
+    case = locked_case(case)
+    check_action(case, Action.UNPUBLISH, actor)
+    if not case.is_public:
+        raise DomainError(_("This case is not published."), code="wrong_status")
+    reason = required_text(reason, "reason", _("Say why the case is taken off the public site."))
+    return transition(case, Action.UNPUBLISH, actor=actor, reason=_("Unpublished: %(reason)s") % {"reason": reason},
+                      at=at, is_public=False)
 
 
 @transaction.atomic

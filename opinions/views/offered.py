@@ -34,6 +34,8 @@ def case_actions_for(user, case, *, bound: OfferedAction | None = None) -> list[
 
 def case_form(spec, case, *data) -> forms.Form:
     form = spec.form(*data, prefix=spec.slug, initial=spec.initial(case) if spec.initial and not data else None)
+    if spec.adapt is not None:
+        spec.adapt(form, case)
     if isinstance(form, AcceptReportForm):
         # Accepting settles the items still open: ask only about the ones there are.
         open_items = [s for s in item_statuses(case) if s not in SETTLED_ITEM_STATUSES]

@@ -108,6 +108,8 @@ SCENARIOS = {
     "decide-extension": (pending_extension, "leader", "staff", {"approve": "yes"},
                          lambda c: c.extensions.get().decision == "approved"),
     "publish": (lambda c, w: accepted(received(c, w), w), "staff", "leader", {}, lambda c: c.is_public),
+    "unpublish": (lambda c, w: services.case_publish(case=accepted(received(c, w), w), actor=w.staff), "staff",
+                  "leader", {"reason": "含未脱密内容"}, lambda c: not c.is_public),
     "reopen": (lambda c, w: closed(received(c, w), w), "staff", "liaison", {"reason": "群众反映问题反弹"},
                lambda c: c.status == "in_progress"),
     "further-supervision": (received, "leader", "staff", {"measure": "interpellation", "reason": "主任会议决定"},

@@ -78,6 +78,10 @@ EXPECTED_CASE_TABLE = {
     ("accepted", "publish"): ("accepted", {"staff"}),
     ("closed", "reopen"): ("in_progress", {"staff", "leader"}),
     ("closed", "publish"): ("closed", {"staff"}),
+    # Taken off the public site wherever a published case can be (published once accepted, it may go back to the
+    # body after 不满意 or reopening); whether it is public now is the Django side's check.
+    **{(status, "unpublish"): (status, {"staff"})
+       for status in ("in_progress", "in_consultation", "submitted", "accepted", "closed")},
     **{(status, "propose_escalation"): (status, {"leader"})
        for status in ("issued", "in_progress", "in_consultation", "submitted", "accepted")},
     **{(status, "press"): (status, {"staff"}) for status in ("issued", "in_progress", "in_consultation")},
@@ -351,16 +355,16 @@ def test_given_the_items_closing_is_not_offered_while_one_is_open_but_a_dissatis
     # Only a case accepted with open items before the rule (issue 14) can be in this state.
     items = [ItemStatus.CLOSED, ItemStatus.IN_PROGRESS]
     assert available_actions("accepted", {"staff"}, item_statuses=items) == [
-        Action.EVALUATE_DISSATISFIED, Action.PUBLISH]
+        Action.EVALUATE_DISSATISFIED, Action.PUBLISH, Action.UNPUBLISH]
     assert available_actions("accepted", {"staff"}, item_statuses=[ItemStatus.CLOSED]) == [
         Action.EVALUATE_SATISFIED, Action.EVALUATE_BASICALLY_SATISFIED, Action.EVALUATE_DISSATISFIED, Action.CLOSE,
-        Action.PUBLISH]
+        Action.PUBLISH, Action.UNPUBLISH]
 
 
 @pytest.mark.parametrize("open_item", UNSETTLED)
 def test_given_the_items_accepting_is_offered_to_staff_for_they_can_settle_each_one(open_item):
     assert available_actions("submitted", {"staff"}, item_statuses=[open_item]) == [
-        Action.RETURN_REPORT, Action.ACCEPT_REPORT]
+        Action.RETURN_REPORT, Action.ACCEPT_REPORT, Action.UNPUBLISH]
 
 
 @pytest.mark.parametrize(("status", "roles", "approver"), list(itertools.product(CaseStatus, ROLE_SETS,
@@ -406,15 +410,16 @@ A = Action
             "in_consultation",
             {"staff", "liaison"},
             "leader",
-            [A.COMMENT_CONSULTATION, A.SUBMIT_INTERIM_REPORT, A.REQUEST_EXTENSION, A.PRESS],
+            [A.COMMENT_CONSULTATION, A.SUBMIT_INTERIM_REPORT, A.REQUEST_EXTENSION, A.UNPUBLISH, A.PRESS],
             id="staff_who_is_also_liaison_gets_the_union_in_table_order",
         ),
-        pytest.param("submitted", {"staff"}, "leader", [A.RETURN_REPORT, A.ACCEPT_REPORT], id="staff_on_submitted"),
+        pytest.param("submitted", {"staff"}, "leader", [A.RETURN_REPORT, A.ACCEPT_REPORT, A.UNPUBLISH],
+                     id="staff_on_submitted"),
         pytest.param(
             "submitted",
             {"staff"},
             "staff",
-            [A.RETURN_REPORT, A.ACCEPT_REPORT, A.DECIDE_EXTENSION],
+            [A.RETURN_REPORT, A.ACCEPT_REPORT, A.DECIDE_EXTENSION, A.UNPUBLISH],
             id="staff_on_submitted_when_staff_decide_extensions",
         ),
         pytest.param("submitted", {"liaison"}, "leader", [], id="liaison_waits_while_submitted"),
@@ -426,10 +431,11 @@ A = Action
             "accepted",
             {"staff"},
             "leader",
-            [A.EVALUATE_SATISFIED, A.EVALUATE_BASICALLY_SATISFIED, A.EVALUATE_DISSATISFIED, A.CLOSE, A.PUBLISH],
+            [A.EVALUATE_SATISFIED, A.EVALUATE_BASICALLY_SATISFIED, A.EVALUATE_DISSATISFIED, A.CLOSE, A.PUBLISH,
+             A.UNPUBLISH],
             id="staff_on_accepted_when_the_items_are_not_given",
         ),
-        pytest.param("closed", {"staff"}, "leader", [A.REOPEN, A.PUBLISH], id="staff_on_closed"),
+        pytest.param("closed", {"staff"}, "leader", [A.REOPEN, A.PUBLISH, A.UNPUBLISH], id="staff_on_closed"),
         pytest.param("closed", {"leader"}, "leader", [A.REOPEN], id="leader_on_closed"),
         pytest.param("withdrawn", set(Role), "staff", [], id="nobody_on_withdrawn"),
     ],
@@ -611,15 +617,15 @@ def test_withdrawn_is_terminal_and_closed_can_only_be_reopened():
     assert [row for row in TRANSITIONS if row.source is CaseStatus.WITHDRAWN] == []
     leaving_closed = [row.action for row in TRANSITIONS if row.source is CaseStatus.CLOSED and row.target != row.source]
     assert leaving_closed == [Action.REOPEN]
-    # Publishing a closed case is a record, not a move.
+    # Publishing a closed case, or taking it off the public site, is a record, not a move.
     staying_closed = [row.action for row in TRANSITIONS if row.source is CaseStatus.CLOSED and row.target == row.source]
-    assert staying_closed == [Action.PUBLISH]
+    assert staying_closed == [Action.PUBLISH, Action.UNPUBLISH]
 
 
 def test_only_drafting_signoff_interim_reports_extensions_publication_and_supervision_keep_the_status():
     same = {row.action.value for row in TRANSITIONS if row.target == row.source}
     assert same == {"edit_draft", "request_signoff", "sign_off", "submit_interim_report", "request_extension",
-                    "decide_extension", "publish", "propose_escalation", "press"}
+                    "decide_extension", "publish", "unpublish", "propose_escalation", "press"}
 
 
 def test_extension_rows_cover_the_documented_statuses_and_store_both_possible_deciders():
