@@ -22,10 +22,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _year_or_404(request, year: int) -> date:
-    """Today, once the user may see the figures and the year is one there are figures for."""
+def _office_only(request) -> None:
     if not can_see_year_figures(request.user):
         raise PermissionDenied(_("The year's statistics are the office's: committee staff and leadership see them."))
+
+
+def _year_or_404(request, year: int) -> date:
+    """Today, once the user may see the figures and the year is one there are figures for."""
+    _office_only(request)
     today = selectors.today()
     try:
         annual.check_year(year, today)
@@ -37,9 +41,8 @@ def _year_or_404(request, year: int) -> date:
 @login_required
 def annual_pick(request):
     """The year picker's target (?year=2025), and the way in: without a year, the current one."""
+    _office_only(request)
     today = selectors.today()
-    if not can_see_year_figures(request.user):
-        raise PermissionDenied(_("The year's statistics are the office's: committee staff and leadership see them."))
     chosen = request.GET.get("year", "")
     if not chosen:
         return redirect("opinions:annual", year=today.year)
