@@ -4,13 +4,13 @@ workbook. Prints figures; asserts nothing.
     .venv/bin/python bench/annual.py [--sizes 2000,10000,40000] [--runs 5]          # the embedded SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/annual.py
 
-Works in a database of its own (npc_bench_annual: on the PostgreSQL server DATABASE_URL names, or without DATABASE_URL
-a SQLite file in the temporary directory), dropped and re-created, so it never touches real data. At each size,
-`manage.py generate_dataset` grows the cases to it in a child process (ten years of meetings and cases of every kind
-and status, items, co-handling bodies, evaluations; not measured), and this script adds in bulk what the generator
+Works in a database of its own (npc_bench_annual: on the PostgreSQL server DATABASE_URL names, or without DATABASE_URL a
+SQLite file in the temporary directory), dropped and re-created unless --reuse, so it never touches real data. At each
+size, `manage.py generate_dataset` grows the cases to it in a child process (ten years of meetings and cases of every
+kind and status, items, co-handling bodies, evaluations; not measured), and this script adds in bulk what the generator
 does not make (not measured either): an extension request for one case in eight, half of them approved and a quarter
-refused; a final report returned for revision for one in ten; an audit problem for every item of the audit
-rectification cases, a third of them verified (销号). Then, for the busiest year (the most cases issued), as a leader:
+refused; a final report returned for revision for one in ten; an audit problem for every item of the audit rectification
+cases, a third of them verified (销号). Then, for the busiest year (the most cases issued), as a leader:
   1. opinions.annual.figures: median wall time over --runs, queries;
   2. the page /cases/stats/<year>/ through django.test.Client in this process: median, queries;
   3. the Word report (opinions.annual_report.build) and the Excel workbook (opinions.annual_exports.workbook):
@@ -146,11 +146,12 @@ def main():
     parser.add_argument("--sizes", default="2000,10000,40000", help="numbers of cases, comma-separated, growing")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run and grow it")
     args = parser.parse_args()
 
     from bench._db import open_bench_database
 
-    print("database:", open_bench_database("npc_bench_annual", sqlite=True))
+    print("database:", open_bench_database("npc_bench_annual", fresh=not args.reuse, sqlite=True))
     from datetime import date
 
     import time_machine

@@ -131,9 +131,13 @@ def issued_in(year: int) -> Q:
     return Q(issued_date__gte=date(year, 1, 1), issued_date__lte=date(year, 12, 31))
 
 
+def _closed_on_a_day_of(year: int) -> Q:
+    return Q(closed_date__gte=date(year, 1, 1), closed_date__lte=date(year, 12, 31))
+
+
 def closed_in(year: int) -> Q:
     """As the dashboard's "closed this year": closed now, on a day of the year."""
-    return Q(status=CaseStatus.CLOSED, closed_date__gte=date(year, 1, 1), closed_date__lte=date(year, 12, 31))
+    return Q(status=CaseStatus.CLOSED) & _closed_on_a_day_of(year)
 
 
 def _counts(today: date, where: Q | None = None) -> dict:
@@ -190,7 +194,9 @@ def figures(year: int, today: date) -> YearFigures:
     check_year(year, today)
     cohort = issued_in(year)
     start, end = _moments(year)
-    total = (Case.objects.filter(cohort | closed_in(year))
+    # The rows are narrowed by dates only: with the status in the WHERE, SQLite reads most cases through the status
+    # index (most cases are closed), twice as slow as scanning them (bench/annual.py).
+    total = (Case.objects.filter(cohort | _closed_on_a_day_of(year))
              .aggregate(**_counts(today, cohort), closed_in_year=Count("pk", filter=closed_in(year))))
     cases = Case.objects.filter(cohort)
     by_body = _breakdown(cases, today, "body")
