@@ -214,6 +214,8 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 # The dashboard's figures are kept this many seconds per scope and filters (0: computed on every view); the page
 # says when they were computed.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+# The Standing Committee whose office this is, as its documents name it (the year's statistics in Word).
+NPC_OFFICE_NAME = os.environ.get("NPC_OFFICE_NAME", "").strip() or "安阳市人大常委会"
 
 REST_FRAMEWORK = {
     # The browser's session for the pages' own calls; per-user tokens (knox: hashed, revocable, expiring) for

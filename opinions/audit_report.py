@@ -103,7 +103,9 @@ def summary_sentence(f: ReportFigures) -> str:
     return "；".join(parts) + "。"
 
 
-class _Writer:
+class Writer:
+    """A Word document in the house style of the office's reports: 仿宋 三号 body, 方正小标宋 title, 黑体 headings."""
+
     def __init__(self):
         self.document = Document()
         style = self.document.styles["Normal"]
@@ -172,7 +174,7 @@ def build(case: Case, *, as_of: date):
                           % {"n": MAX_PROBLEMS}, code="too_many_problems")
     f = figures(case)
     words = AuditReportText.objects.filter(case=case).first() or AuditReportText(case=case)
-    w = _Writer()
+    w = Writer()
     w.title(report_title(f.audit_year))
     w.text(f"（截至 {as_of.year} 年 {as_of.month} 月 {as_of.day} 日）", centred=True)
     w.heading("一、总体情况")

@@ -80,6 +80,12 @@ def can_create_cases(user) -> bool:
     return user_scope(user).is_staff
 
 
+def can_see_year_figures(user) -> bool:
+    """The year's statistics are the whole office's figures: committee staff, leadership and administrators see
+    them; a body's liaison, who sees only their own body's cases, does not."""
+    return user_scope(user).sees_all_cases
+
+
 def can_upload_case_files(user, case) -> bool:
     """Case-level files: the committee's own documents at any time, the lead body's while the case is with it."""
     roles = case_roles(user, case)

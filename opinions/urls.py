@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import actions, attachments, audit, cases, dashboard, drafts, meetings, reports
+from .views import actions, annual, attachments, audit, cases, dashboard, drafts, meetings, reports
 
 app_name = "opinions"
 
@@ -32,6 +32,10 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard_page, name="dashboard"),
     path("dashboard/print/", dashboard.dashboard_page, {"mode": "print"}, name="dashboard_print"),
     path("dashboard/screen/", dashboard.dashboard_page, {"mode": "screen"}, name="dashboard_screen"),
+    path("stats/", annual.annual_pick, name="annual_pick"),
+    path("stats/<int:year>/", annual.annual_page, name="annual"),
+    path("stats/<int:year>/report.docx", annual.annual_docx, name="annual_docx"),
+    path("stats/<int:year>/report.xlsx", annual.annual_xlsx, name="annual_xlsx"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),

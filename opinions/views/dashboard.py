@@ -17,6 +17,7 @@ from npc_tracker.errors import InvalidInput
 
 from .. import dashboard, selectors
 from ..filtersets import CaseFilterSet
+from ..permissions import can_see_year_figures
 from ..workflow import OPEN_STATUSES, CaseStatus
 
 MODES = {"page": "opinions/dashboard.html", "print": "opinions/dashboard_print.html",
@@ -125,7 +126,8 @@ def dashboard_page(request, mode: str = "page"):
     filterset.form.fields = {name: filterset.form.fields[name] for name in FILTER_FIELDS}
     league_sort = request.GET.get("league_sort", "overdue")
     context = {"filter": filterset, "mode": mode, "filters": filters.urlencode(), "league_sort": league_sort,
-               "refresh": SCREEN_REFRESH_SECONDS, "refresh_minutes": SCREEN_REFRESH_SECONDS // 60}
+               "refresh": SCREEN_REFRESH_SECONDS, "refresh_minutes": SCREEN_REFRESH_SECONDS // 60,
+               "can_see_year": can_see_year_figures(request.user)}
     if not filterset.is_valid():
         return render(request, MODES[mode], context, status=400)
 
