@@ -201,7 +201,9 @@ WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
 
 # The office that signs what goes out, and the prefix of its document numbers (文号: 安人常办〔2026〕12号). A new
 # prefix starts its own sequence; numbers given out under the old one are never given again.
-NPC_OFFICE_NAME = os.environ.get("NPC_OFFICE_NAME", "安阳市人大常委会办公室")
+NPC_OFFICE_NAME = os.environ.get("NPC_OFFICE_NAME", "").strip() or "安阳市人大常委会办公室"
+# The Standing Committee whose office this is, as its documents name it (the year's statistics in Word).
+NPC_STANDING_COMMITTEE = os.environ.get("NPC_STANDING_COMMITTEE", "").strip() or "安阳市人大常委会"
 DOCUMENT_NUMBER_PREFIX = os.environ.get("DOCUMENT_NUMBER_PREFIX", "安人常办")
 
 # Attachments: size cap per file (bytes).
@@ -214,8 +216,6 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 # The dashboard's figures are kept this many seconds per scope and filters (0: computed on every view); the page
 # says when they were computed.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
-# The Standing Committee whose office this is, as its documents name it (the year's statistics in Word).
-NPC_OFFICE_NAME = os.environ.get("NPC_OFFICE_NAME", "").strip() or "安阳市人大常委会"
 
 REST_FRAMEWORK = {
     # The browser's session for the pages' own calls; per-user tokens (knox: hashed, revocable, expiring) for

@@ -16,7 +16,7 @@ from .deadlines import zh_number
 
 
 def report_title(year: int) -> str:
-    return f"{settings.NPC_OFFICE_NAME} {year} 年度监督意见办理情况统计"
+    return f"{settings.NPC_STANDING_COMMITTEE} {year} 年度监督意见办理情况统计"
 
 
 def days(value: float | None) -> str:

@@ -337,7 +337,7 @@ def test_the_word_report_has_the_title_and_the_figures(year):
 
 
 def test_the_word_report_is_in_chinese_whatever_the_users_language(client, year, world, settings):
-    settings.NPC_OFFICE_NAME = "某市人大常委会"
+    settings.NPC_STANDING_COMMITTEE = "某市人大常委会"
     client.force_login(world.staff)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(f"/cases/stats/{YEAR}/report.docx")
