@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         "ApproveEnum": "opinions.forms.EXTENSION_DECISIONS",
         "SignOffDecision": "opinions.forms.SIGNOFF_DECISIONS",
         "DocumentKind": "opinions.choices.DocumentKind",
+        "SignoffState": "opinions.choices.SignoffStateChoice",
+        "SignoffBy": "opinions.choices.SignoffByChoice",
     },
 }
 

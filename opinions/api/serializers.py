@@ -217,6 +217,7 @@ class CaseDetailSerializer(CaseListSerializer):
     attachments = _first_rows(AttachmentSerializer)
     extensions = _first_rows(ExtensionSerializer)
     evaluations = _first_rows(EvaluationSerializer)
+    documents = _first_rows(CaseDocumentSerializer)
     lists = serializers.SerializerMethodField()
     due_explanation = serializers.SerializerMethodField(help_text="How the due date was computed.")
     available_actions = serializers.SerializerMethodField(
@@ -227,7 +228,8 @@ class CaseDetailSerializer(CaseListSerializer):
                   "co_bodies", "drafting_committee", "consulted_committee", "deadline_rule", "hearing_meeting",
                   "deadline_rule_reason", "deadline_quote", "report_type", "opinion_text", "resubmit_due",
                   "escalated_on", "further_supervision_on", "submitted_date", "external_ref", "due_explanation",
-                  "available_actions", "items", "reports", "attachments", "extensions", "evaluations", "lists"]
+                  "signoff_state", "available_actions", "items", "reports", "attachments", "extensions",
+                  "evaluations", "documents", "lists"]
 
     def get_due_explanation(self, case) -> str:
         return rules.explain_due(case, self.context.get("lang", "zh"))
@@ -300,7 +302,7 @@ class RuleSetSerializer(RejectUnknownFields, serializers.ModelSerializer):
                   "extension_approver", "consultation_required", "handover_days", "handover_reminder_days",
                   "acknowledge_within_workdays", "resubmit_within_days", "legal_basis", "reminder_days",
                   "overdue_notice_after_days", "escalate_after_workdays", "send_window_start", "send_window_end",
-                  "due_soon_days", "vote_base"]
+                  "due_soon_days", "vote_base", "signoff_by"]
         read_only_fields = ["jurisdiction", "case_kind"]
 
 

@@ -34,7 +34,7 @@ def test_a_detail_keeps_the_first_rows_and_links_to_all_of_them(world, make_case
     assert [row["id"] for row in first["results"][:FIRST_ROWS]] == [row["id"] for row in detail["items"]]
     rest = api.get(url, {"page_size": 10, "page": 6}).json()
     assert [row["number"] for row in rest["results"]] == list(range(51, 56))
-    assert set(detail["lists"]) == {"items", "reports", "attachments", "extensions", "evaluations"}
+    assert set(detail["lists"]) == {"items", "reports", "attachments", "extensions", "evaluations", "documents"}
 
 
 def test_the_detail_costs_the_same_queries_however_many_rows(world, make_case):
@@ -47,7 +47,7 @@ def test_the_detail_costs_the_same_queries_however_many_rows(world, make_case):
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-@pytest.mark.parametrize("name", ["items", "reports", "attachments", "extensions", "evaluations", "timeline"])
+@pytest.mark.parametrize("name", ["items", "reports", "attachments", "extensions", "evaluations", "documents", "timeline"])
 def test_every_sub_list_is_paginated_and_strict(world, received_case, name):
     api = client_for(world.liaison)
     page = api.get(case_url(received_case, name), {"page_size": 1}).json()
@@ -68,7 +68,7 @@ def test_the_timeline_pages_without_overlap(world, received_case):
     assert pages == everything["results"]
 
 
-@pytest.mark.parametrize("name", ["items", "reports", "attachments", "extensions", "evaluations", "timeline"])
+@pytest.mark.parametrize("name", ["items", "reports", "attachments", "extensions", "evaluations", "documents", "timeline"])
 def test_a_liaison_cannot_list_another_bodys_case(world, received_case, name):
     response = client_for(world.court_liaison).get(case_url(received_case, name))
     assert response.status_code == 404

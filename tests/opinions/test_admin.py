@@ -292,7 +292,8 @@ def rule_set_form(rule_set, **overrides):
             "extension_approver": rule_set.extension_approver, "handover_days": 10,
             "legal_basis": rule_set.legal_basis, "reminder_days": "[30, 14, 7, 3, 1, 0]",
             "overdue_notice_after_days": 1, "escalate_after_workdays": 5, "send_window_start": "08:30",
-            "send_window_end": "18:00", "due_soon_days": 14, "vote_base": rule_set.vote_base, **overrides}
+            "send_window_end": "18:00", "due_soon_days": 14, "vote_base": rule_set.vote_base,
+            "signoff_by": rule_set.signoff_by, **overrides}
 
 
 def test_a_rule_set_changed_in_the_admin_has_the_user_and_the_reason_in_its_history(admin_client, admin_user):
