@@ -6,6 +6,7 @@ so it may read the values given to it and nothing else, and a placeholder the co
 the template is uploaded, by its name, instead of printing an empty gap in a letter that goes out.
 """
 
+import functools
 import io
 import re
 import zipfile
@@ -25,6 +26,9 @@ from npc_tracker.errors import InvalidInput
 from .choices import DocumentKind, ExtensionDecision
 from .models import Case, DocumentTemplate, Evaluation, Extension
 
+# A letter lists at most this many of the opinion's items (an audit case may hold thousands of problems): the rest
+# are counted, and the ledger lists them.
+MAX_ITEMS_IN_LETTER = 200
 # A letter is a few pages: a larger upload is not a template.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 # Parts of a .docx that are read as text when a template is checked, and their total size once unpacked.
@@ -91,8 +95,10 @@ class Letter:
 def context_for(letter: Letter) -> dict:
     """Plain values only (strings, numbers, lists, dicts): the sandbox gives a template nothing else to reach."""
     case = letter.case
+    listed = list(case.items.order_by("number")[:MAX_ITEMS_IN_LETTER + 1])
     items = [{"number": item.number, "heading": item.heading, "paragraphs": paragraphs(item.text)}
-             for item in case.items.order_by("number")]
+             for item in listed[:MAX_ITEMS_IN_LETTER]]
+    more = case.items.count() - MAX_ITEMS_IN_LETTER if len(listed) > MAX_ITEMS_IN_LETTER else 0
     context = {
         "office": office_name(),
         "number": letter.number or _("(not numbered yet)"),
@@ -114,6 +120,7 @@ def context_for(letter: Letter) -> dict:
             "report_type": case.get_report_type_display() if case.report_type else "",
             "opinion": paragraphs(case.opinion_text),
             "opinion_items": items,  # not "items": a template reads that as the dict's own method
+            "more_items": more,
         },
     }
     kind = DocumentKind(letter.kind)
@@ -154,7 +161,8 @@ def sample_context(kind: str) -> dict:
         "title": "示例", "note": "示例",
         "case": {key: "示例" for key in ("title", "kind", "doc_number", "meeting", "report_heard", "body",
                                          "co_bodies", "committee", "issued_on", "due_date", "deadline_quote",
-                                         "report_type")} | {"opinion": ["示例"], "opinion_items": [item]},
+                                         "report_type")} | {"opinion": ["示例"], "opinion_items": [item],
+                                                            "more_items": 0},
         "days_overdue": 1, "escalated_on": "2026年1月1日",
         "extension": {"requested_date": "2026年1月1日", "reason": "示例", "decision": "示例", "granted": True,
                       "comment": "示例", "previous_due_date": "2026年1月1日"},
@@ -282,7 +290,12 @@ BODY_TEXT = {
 
 
 def builtin_template(kind: str) -> io.BytesIO:
-    kind = DocumentKind(kind)
+    return io.BytesIO(_builtin_template_bytes(DocumentKind(kind)))
+
+
+@functools.cache
+def _builtin_template_bytes(kind: DocumentKind) -> bytes:
+    """Built once per process: the same code gives the same file, and building it costs as much as a rendering."""
     document = Document()
     heading = document.add_paragraph("{{ office }}")
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -294,7 +307,9 @@ def builtin_template(kind: str) -> io.BytesIO:
         # The opinion's numbered items when it has them, else its full text.
         for text in ("附：{{ case.title }}", "{%p if case.opinion_items %}", "{%p for item in case.opinion_items %}",
                      "{{ item.heading }}", "{%p for paragraph in item.paragraphs %}", "{{ paragraph }}",
-                     "{%p endfor %}", "{%p endfor %}", "{%p else %}", "{%p for paragraph in case.opinion %}",
+                     "{%p endfor %}", "{%p endfor %}",
+                     "{%p if case.more_items %}", "另有{{ case.more_items }}项，详见督办事项清单。", "{%p endif %}",
+                     "{%p else %}", "{%p for paragraph in case.opinion %}",
                      "{{ paragraph }}", "{%p endfor %}", "{%p endif %}"):
             document.add_paragraph(text)
     if kind is DocumentKind.EVALUATION_RESULT:
@@ -305,5 +320,4 @@ def builtin_template(kind: str) -> io.BytesIO:
     document.add_paragraph("{{ date }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     output = io.BytesIO()
     document.save(output)
-    output.seek(0)
-    return output
+    return output.getvalue()

@@ -358,3 +358,14 @@ def test_the_case_page_lists_the_documents_and_the_draft_offers_its_notice(clien
     assert draft.title in text
     client.force_login(world.liaison)
     assert client.get(reverse("opinions:assignment_preview", args=[draft.pk])).status_code == 404
+
+
+def test_a_letter_lists_a_bounded_number_of_items_and_counts_the_rest(world, make_case, settings):
+    from opinions.documents import MAX_ITEMS_IN_LETTER
+
+    count = MAX_ITEMS_IN_LETTER + 3
+    case = make_case(items=[{"heading": f"第{n}项", "text": f"正文{n}"} for n in range(1, count + 1)])
+    text = text_of(services.case_issue(case=case, actor=world.staff).documents.get())
+    assert f"第{MAX_ITEMS_IN_LETTER}项" in text
+    assert f"第{MAX_ITEMS_IN_LETTER + 1}项" not in text
+    assert "另有3项" in text
