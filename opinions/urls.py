@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", cases.case_detail, name="case_detail"),
     path("<int:pk>/edit/", drafts.case_edit, name="case_edit"),
     path("<int:pk>/assignment-notice.docx", cases.assignment_preview, name="assignment_preview"),
+    path("<int:pk>/print/", cases.case_print, name="case_print"),
     path("<int:pk>/act/<slug:action>/", actions.case_action, name="case_action"),
     path("<int:pk>/items/<int:item_pk>/<slug:action>/", actions.item_action, name="item_action"),
     path("<int:pk>/attachments/new/", attachments.attachment_upload, name="attachment_upload"),

@@ -132,6 +132,7 @@ ROUTE_ARGS = {
     "opinions:attachment_download": lambda s, u: {"attachment_pk": s.attachment.pk},
     "opinions:document_download": lambda s, u: {"document_pk": s.case.documents.first().pk},
     "opinions:assignment_preview": lambda s, u: {"pk": s.draft.pk},
+    "opinions:case_print": lambda s, u: {"pk": s.case.pk},
     "opinions:audit_ledger": lambda s, u: {},
     "opinions:audit_ledger_export": lambda s, u: {},
     "opinions:audit_import": lambda s, u: {},

@@ -200,6 +200,28 @@ def case_detail(request, pk):
     return render_case(request, get_object_or_404(selectors.cases_visible_to(request.user), pk=pk))
 
 
+# A printed case lists this many items; an audit case's thousands of problems are the ledger's to print.
+PRINTED_ITEMS = 500
+
+
+@login_required
+def case_print(request, pk):
+    """The case as it is filed: particulars, the opinion, every item, the reports in full, the votes and the documents
+    issued — unfolded, without the actions."""
+    case = get_object_or_404(selectors.cases_visible_to(request.user).select_related(
+        "lead_body", "meeting", "supervising_committee"), pk=pk)
+    items = list(case.items.order_by("number")[:PRINTED_ITEMS + 1])
+    return render(request, "opinions/case_print.html", {
+        "case": case, "items": items[:PRINTED_ITEMS],
+        "more_items": case.items.count() - PRINTED_ITEMS if len(items) > PRINTED_ITEMS else 0,
+        "co_bodies": list(case.co_bodies.all()),
+        "due_explanation": rules.explain_due(case, "en" if request.LANGUAGE_CODE == "en" else "zh"),
+        "reports": case.reports.in_order(),
+        "evaluations": case.evaluations.select_related("meeting"),
+        "documents": case.documents.all(),
+    })
+
+
 @login_required
 def assignment_preview(request, pk):
     """The 交办通知 as it would go out, before it is numbered: what the signer (审签) reads beside the draft."""

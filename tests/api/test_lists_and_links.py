@@ -20,6 +20,9 @@ def many_items(n):
     return [{"heading": f"{k}、第{k}条意见。", "text": ""} for k in range(1, n + 1)]
 
 
+SUB_LISTS = ["items", "reports", "attachments", "extensions", "evaluations", "documents", "timeline"]
+
+
 def test_a_detail_keeps_the_first_rows_and_links_to_all_of_them(world, make_case):
     case = make_case(items=many_items(FIRST_ROWS + 5))
     api = client_for(world.staff)
@@ -47,7 +50,7 @@ def test_the_detail_costs_the_same_queries_however_many_rows(world, make_case):
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-@pytest.mark.parametrize("name", ["items", "reports", "attachments", "extensions", "evaluations", "documents", "timeline"])
+@pytest.mark.parametrize("name", SUB_LISTS)
 def test_every_sub_list_is_paginated_and_strict(world, received_case, name):
     api = client_for(world.liaison)
     page = api.get(case_url(received_case, name), {"page_size": 1}).json()
@@ -68,7 +71,7 @@ def test_the_timeline_pages_without_overlap(world, received_case):
     assert pages == everything["results"]
 
 
-@pytest.mark.parametrize("name", ["items", "reports", "attachments", "extensions", "evaluations", "documents", "timeline"])
+@pytest.mark.parametrize("name", SUB_LISTS)
 def test_a_liaison_cannot_list_another_bodys_case(world, received_case, name):
     response = client_for(world.court_liaison).get(case_url(received_case, name))
     assert response.status_code == 404

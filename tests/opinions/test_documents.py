@@ -369,3 +369,16 @@ def test_a_letter_lists_a_bounded_number_of_items_and_counts_the_rest(world, mak
     assert f"第{MAX_ITEMS_IN_LETTER}项" in text
     assert f"第{MAX_ITEMS_IN_LETTER + 1}项" not in text
     assert "另有3项" in text
+
+
+def test_the_print_view_unfolds_the_case_without_its_actions(client, world, received_case):
+    services.report_submit(case=received_case, actor=world.liaison, kind="final", title="研究处理情况的报告",
+                           text="第一段已落实。\n第二段持续推进。")
+    client.force_login(world.staff)
+    page = client.get(reverse("opinions:case_print", args=[received_case.pk])).content.decode()
+    for shown in ("正文一", "正文二", "第二段持续推进。", "安人常办〔2020〕1号"):
+        assert shown in page
+    assert "data-action=" not in page
+    assert "<details" not in page
+    client.force_login(world.court_liaison)
+    assert client.get(reverse("opinions:case_print", args=[received_case.pk])).status_code == 404
