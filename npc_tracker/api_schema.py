@@ -42,6 +42,9 @@ ERROR_CODES = {
     "no_quorum": "Not more than half of all members were present at the meeting: it cannot vote.",
     "attendance_missing": "The vote needs the meeting's members or members present, which are not recorded.",
     "unknown_action": "No such workflow step.",
+    "signoff_required": "The rule set asks for a sign-off (审签) before the draft is issued: send it for sign-off.",
+    "signoff_not_required": "The rule set names nobody to sign off this kind's drafts: issue them directly.",
+    "wrong_signoff_state": "The draft is not at this point of its sign-off (already sent, or not sent yet).",
     # The draft page's deadline (its preview answers in the same shape): which part of the choice is wrong.
     "invalid_number": "N is not a whole number from 1 to 999.",
     "number_missing": "The chosen way of counting needs N.",
