@@ -308,7 +308,7 @@ def _builtin_template_bytes(kind: DocumentKind) -> bytes:
         for text in ("附：{{ case.title }}", "{%p if case.opinion_items %}", "{%p for item in case.opinion_items %}",
                      "{{ item.heading }}", "{%p for paragraph in item.paragraphs %}", "{{ paragraph }}",
                      "{%p endfor %}", "{%p endfor %}",
-                     "{%p if case.more_items %}", "另有{{ case.more_items }}项，详见督办事项清单。", "{%p endif %}",
+                     "{%p if case.more_items %}", "另有{{ case.more_items }}项，详见清单。", "{%p endif %}",
                      "{%p else %}", "{%p for paragraph in case.opinion %}",
                      "{{ paragraph }}", "{%p endfor %}", "{%p endif %}"):
             document.add_paragraph(text)
