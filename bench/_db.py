@@ -62,3 +62,15 @@ def open_bench_database(name: str = "npc_bench", *, fresh: bool = True, sqlite: 
 
     call_command("migrate", verbosity=0)
     return url
+
+
+class Counted:
+    """Counts the queries without keeping them (Django's capture keeps at most 9,000): as
+    `connection.execute_wrapper(counted)`, then `counted.n`."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)

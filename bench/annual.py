@@ -35,17 +35,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = "2026-06-10"  # the generator's today: cases still open and overdue in the last years
 
 
-class Counted:
-    """Counts the queries without keeping them."""
-
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.n += 1
-        return execute(sql, params, many, context)
-
-
 def grow(size: int, seed: int) -> None:
     from opinions.management.commands.generate_dataset import generated_cases
 
@@ -105,6 +94,8 @@ def add_events(seed: int) -> None:
 def timed(runs: int, work) -> tuple[float, int, object]:
     """Median seconds over `runs` after a warm-up, the queries of one run, and its result."""
     from django.db import connection
+
+    from bench._db import Counted
 
     work()
     counted = Counted()

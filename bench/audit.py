@@ -22,23 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-class Counted:
-    """Counts the queries without keeping them (Django's capture keeps at most 9,000)."""
-
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.n += 1
-        return execute(sql, params, many, context)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--problems", type=int, default=5000)
     args = parser.parse_args()
 
-    from bench._db import open_bench_database
+    from bench._db import Counted, open_bench_database
 
     print("database:", open_bench_database("npc_bench_audit", sqlite=True))
     from datetime import date

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.audit import Counted  # noqa: E402
+
 
 
 def main():
@@ -27,7 +27,7 @@ def main():
     parser.add_argument("--items", default="2,50,200,5000", help="items per case, comma-separated")
     args = parser.parse_args()
 
-    from bench._db import open_bench_database
+    from bench._db import Counted, open_bench_database
 
     print("database:", open_bench_database("npc_bench_documents", sqlite=True))
     from datetime import date
