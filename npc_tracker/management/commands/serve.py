@@ -51,6 +51,7 @@ class Command(BaseCommand):
             self.collect_static()
         if not options["no_demo"]:
             call_command("load_demo", stdout=self.stdout)
+            call_command("publish_demo", stdout=self.stdout)
         worker = None
         if settings.REDIS_URL:
             worker = subprocess.Popen(
