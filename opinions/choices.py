@@ -189,6 +189,7 @@ ACTION_LABELS = {
     Action.CLOSE: _("Close case"),
     Action.REOPEN: _("Reopen"),
     Action.PUBLISH: _("Publish"),
+    Action.UNPUBLISH: _("Unpublish"),
     Action.PROPOSE_ESCALATION: _("Decide further supervision"),
     Action.REQUEST_SIGNOFF: _("Send for sign-off"),
     Action.SIGN_OFF: _("Sign off"),

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from opinions import services
 from opinions.actions import CASE_ACTIONS, ITEM_ACTIONS
-from opinions.models import Attachment, AuditArea, AuditProblem, Case, CaseItem, Report
+from opinions.models import Attachment, AuditArea, AuditProblem, Case, CaseItem, Report, RuleSet
 from opinions.selectors import today
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +79,28 @@ def received(case, w):
     return services.case_acknowledge(case=issued(case, w), actor=w.liaison, received_date=date(2020, 9, 5))
 
 
+def to_sign_off(case, w):
+    """A draft of a kind whose rule set asks for a sign-off (审签) by the general office."""
+    RuleSet.objects.filter(case_kind=case.kind).update(signoff_by="office")
+    return case
+
+
+def sent_for_signoff(case, w):
+    return services.case_request_signoff(case=to_sign_off(case, w), actor=w.staff)
+
+
+def circulated(case, w):
+    """Received, and circulated as overdue (通报) by the ladder."""
+    case = received(case, w)
+    Case.objects.filter(pk=case.pk).update(escalated_on=date(2020, 12, 15))
+    return case
+
+
 # slug: (prepare, who may, who is refused though they see the case, valid input, the outcome)
 SCENARIOS = {
+    "request-signoff": (to_sign_off, "staff", "leader", {}, lambda c: c.signoff_state == "requested"),
+    "sign-off": (sent_for_signoff, "office_staff", "staff", {"approve": "yes"},
+                 lambda c: c.signoff_state == "signed"),
     "issue": (draft, "staff", "leader", {}, lambda c: c.status == "issued"),
     "withdraw": (draft, "staff", "leader", {"reason": "重复立案"}, lambda c: c.status == "withdrawn"),
     "acknowledge": (issued, "liaison", "staff", {"received_date": "2020-09-05"},
@@ -114,6 +134,10 @@ SCENARIOS = {
                lambda c: c.status == "in_progress"),
     "further-supervision": (received, "leader", "staff", {"measure": "interpellation", "reason": "主任会议决定"},
                             lambda c: c.further_supervision == "interpellation"),
+    "press": (received, "staff", "liaison", {"note": "请尽快报送"},
+              lambda c: c.documents.filter(kind="pressing").count() == 1),
+    "supervision-letter": (circulated, "staff", "liaison", {"note": "请主要负责同志督办"},
+                           lambda c: c.documents.filter(kind="supervision").count() == 1),
 }
 
 

@@ -97,7 +97,8 @@ def test_changing_the_rule_sets_reminder_days_in_the_admin_replans_open_cases(ad
             "extension_approver": rule_set.extension_approver, "handover_days": 10,
             "legal_basis": rule_set.legal_basis, "reminder_days": "[7, 1]", "overdue_notice_after_days": 1,
             "escalate_after_workdays": 3, "send_window_start": "08:30", "send_window_end": "18:00",
-            "due_soon_days": 14, "vote_base": rule_set.vote_base, "reason": "常委会调整催办节点"}
+            "due_soon_days": 14, "vote_base": rule_set.vote_base, "signoff_by": rule_set.signoff_by,
+            "reason": "常委会调整催办节点"}
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = admin_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
