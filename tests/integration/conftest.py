@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -10,6 +11,14 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+# A worker is another process with its own settings: the files a test keeps go where the worker reads them.
+WORKER_MEDIA = Path(tempfile.gettempdir()) / f"npc-worker-media-{os.getpid()}"
+
+
+@pytest.fixture(autouse=True)
+def _files_where_the_worker_reads_them(settings):
+    WORKER_MEDIA.mkdir(exist_ok=True)
+    settings.MEDIA_ROOT = WORKER_MEDIA
 
 
 def require_postgres_and_redis():
@@ -23,6 +32,7 @@ def worker_env(**extra) -> dict:
             # The worker must use the test database pytest-django created, not the one DATABASE_URL names.
             "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/"
                             f"{db['NAME']}",
+            "MEDIA_ROOT": str(WORKER_MEDIA),
             **extra}
 
 
