@@ -4,7 +4,9 @@ from datetime import date
 
 from opinions import services
 from opinions.models import Case
+from opinions.reminders import sweep
 from opinions.workflow import CaseStatus
+from tests.moments import local
 
 LATER = date(2026, 12, 31)  # after the tests' today (2026-06-10)
 
@@ -23,3 +25,13 @@ def accepted(case, world, *, carry_first=False) -> Case:
     services.report_submit(case=case, actor=world.liaison, kind="final", title="报告", text="正文")
     services.report_accept(case=case, actor=world.staff, verify_done=True)
     return Case.objects.get(pk=case.pk)
+
+
+def circulated_as_overdue(case) -> Case:
+    """The 2020 plan opinion (received 2020-09-05, due 2020-12-07) as the reminder ladder leaves it on Monday
+    2020-12-14: its 催办通知 sent and the case circulated as overdue (通报)."""
+    monday = local(2020, 12, 14, 10, 0)
+    sweep.deliver(sweep.claim_due(now=monday), now=monday)
+    case = Case.objects.get(pk=case.pk)
+    assert case.escalated_on == date(2020, 12, 14)
+    return case

@@ -16,6 +16,7 @@ from .. import documents
 from ..choices import DocumentKind, SignoffStateChoice
 from ..models import Case, CaseDocument, DocNumberSequence, DocumentTemplate, Evaluation, Extension
 from ..notices import Event, event_message, notify_event
+from ..permissions import sent_it_for_signoff
 from ..tracking import locked_case, save_tracked
 from ..workflow import Action
 from .common import local_date, moment, required_text
@@ -76,7 +77,7 @@ def case_sign_off(*, case: Case, actor, approve: bool, comment: str = "", at: da
     """审签: approved, the draft can be numbered and issued; returned, it goes back to its drafters with the reason."""
     case = locked_case(case)
     check_action(case, Action.SIGN_OFF, actor)
-    if case.signoff_requested_by_id == actor.pk:
+    if sent_it_for_signoff(actor, case):
         raise NotAllowed(_("You sent this draft for sign-off: someone else signs it off."))
     comment = (comment or "").strip()
     if approve:

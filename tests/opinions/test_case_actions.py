@@ -14,6 +14,7 @@ from opinions import services
 from opinions.actions import CASE_ACTIONS, ITEM_ACTIONS
 from opinions.models import Attachment, AuditArea, AuditProblem, Case, CaseItem, Report, RuleSet
 from opinions.selectors import today
+from tests.cases import circulated_as_overdue
 
 pytestmark = pytest.mark.django_db
 
@@ -91,9 +92,7 @@ def sent_for_signoff(case, w):
 
 def circulated(case, w):
     """Received, and circulated as overdue (通报) by the ladder."""
-    case = received(case, w)
-    Case.objects.filter(pk=case.pk).update(escalated_on=date(2020, 12, 15))
-    return case
+    return circulated_as_overdue(received(case, w))
 
 
 # slug: (prepare, who may, who is refused though they see the case, valid input, the outcome)

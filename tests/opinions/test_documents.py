@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from docx import Document
 
@@ -17,6 +17,7 @@ from npc_tracker.errors import DomainError, InvalidInput, NotAllowed
 from opinions import dashboard, documents, services
 from opinions.models import Case, CaseDocument, DocNumberSequence, DocumentTemplate, RuleSet
 from opinions.selectors import case_timeline, today
+from tests.cases import circulated_as_overdue
 from tests.concurrency import run_together
 
 
@@ -57,8 +58,6 @@ def test_numbers_given_out_at_the_same_moment_are_all_different(seeded):
     numbers = []
 
     def take(together):
-        from django.db import transaction
-
         together()
         with transaction.atomic():
             numbers.append(services.doc_number_next(year=2026))
@@ -236,8 +235,8 @@ def test_a_liaison_cannot_press_and_a_note_is_bounded(world, received_case):
 def test_a_supervision_letter_follows_a_circulation_as_overdue(world, received_case):
     with pytest.raises(DomainError):
         services.case_send_supervision_letter(case=received_case, actor=world.staff)
-    Case.objects.filter(pk=received_case.pk).update(escalated_on=date(2026, 6, 1))
-    document = services.case_send_supervision_letter(case=received_case, actor=world.staff, note="限期报送")
+    document = services.case_send_supervision_letter(case=circulated_as_overdue(received_case), actor=world.staff,
+                                                     note="限期报送")
     assert document.kind == "supervision"
     assert "限期报送" in text_of(document)
 
