@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 
 from npc_tracker.security import client_ip
 
@@ -16,14 +17,16 @@ PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h":
 
 
 def parse_rate(rate: str | None) -> tuple[int, int] | None:
-    """"120/min" → (120, 60); None for no limit. A rate that cannot be read fails loudly (a setting's mistake)."""
+    """"120/min" → (120, 60); None for no limit. A rate that cannot be read is ImproperlyConfigured: the app checks
+    the setting when it starts (public.apps), so a mistake stops the server instead of failing every page."""
     if not rate:
         return None
     count, _slash, period = str(rate).partition("/")
-    limit = int(count)
-    if limit <= 0:
-        return None
-    return limit, PERIODS[period.strip().lower()]
+    try:
+        limit, seconds = int(count), PERIODS[period.strip().lower()]
+    except (ValueError, KeyError):
+        raise ImproperlyConfigured(f"PUBLIC_RATE_LIMIT={rate!r}: write N/s, N/min, N/hour or N/day") from None
+    return (limit, seconds) if limit > 0 else None
 
 
 def over_limit(request) -> int | None:

@@ -7,10 +7,12 @@ from datetime import date
 
 import lxml.html
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from opinions import services
 from public.models import Part, PublishedFile
+from public.throttle import parse_rate
 
 from .conftest import PUBLIC, SECRETS, pdf
 
@@ -293,3 +295,15 @@ def test_too_many_requests_from_one_address_get_a_429(story, anonymous, settings
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert "no-store" in refused["Cache-Control"]
     assert Client(REMOTE_ADDR="10.0.0.2").get("/public/").status_code == 200  # another address has its own count
+
+
+@pytest.mark.parametrize(("rate", "parsed"), [("120/min", (120, 60)), ("5/s", (5, 1)), ("1000/day", (1000, 86400)),
+                                               ("", None), ("0/min", None), (None, None)])
+def test_the_rate_limit_setting_is_read(rate, parsed):
+    assert parse_rate(rate) == parsed
+
+
+@pytest.mark.parametrize("rate", ["120", "120/fortnight", "many/min", "/min"])
+def test_a_rate_limit_that_cannot_be_read_stops_the_server_instead_of_every_page(rate):
+    with pytest.raises(ImproperlyConfigured, match="PUBLIC_RATE_LIMIT"):
+        parse_rate(rate)
