@@ -381,3 +381,30 @@ def test_the_print_view_unfolds_the_case_without_its_actions(client, world, rece
     assert "<details" not in page
     client.force_login(world.court_liaison)
     assert client.get(reverse("opinions:case_print", args=[received_case.pk])).status_code == 404
+
+
+@pytest.mark.signoff
+def test_the_api_refuses_to_issue_an_unsigned_draft_with_its_code_and_signs_it_off(world, make_case):
+    from rest_framework.test import APIClient
+
+    case = make_case()
+    api = APIClient()
+    api.force_authenticate(world.staff)
+    refused = api.post(f"/api/v1/cases/{case.pk}/issue/", {}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (409, "signoff_required")
+    assert api.post(f"/api/v1/cases/{case.pk}/request-signoff/", {}, format="json").json()["signoff_state"] == \
+        "requested"
+    own = api.post(f"/api/v1/cases/{case.pk}/sign-off/", {"approve": "yes"}, format="json")
+    assert own.status_code == 403
+    api.force_authenticate(world.office_staff)
+    assert api.post(f"/api/v1/cases/{case.pk}/sign-off/", {"approve": "no"}, format="json").status_code == 400
+    signed = api.post(f"/api/v1/cases/{case.pk}/sign-off/", {"approve": "yes"}, format="json")
+    assert signed.json()["signoff_state"] == "signed"
+    api.force_authenticate(world.staff)
+    assert api.post(f"/api/v1/cases/{case.pk}/issue/", {}, format="json").json()["status"] == "issued"
+
+
+def test_a_template_for_a_kind_that_does_not_exist_is_refused(world):
+    with pytest.raises(InvalidInput) as refused:
+        services.document_template_upload(kind="memo", actor=world.office_staff, file=docx_upload("{{ office }}"))
+    assert refused.value.field == "kind"
